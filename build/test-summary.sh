@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Runs the whole test suite and ends with one summary line: "tests: N passed, N failed, N skipped".
+set -uo pipefail
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+dotnet test CdcBridge.sln -c Release --no-build "$@" 2>&1 | tee "$log"
+status=${PIPESTATUS[0]}
+# dotnet test prints one line per test assembly: "Passed!  - Failed: 0, Passed: 44, Skipped: 0, Total: 44, ..."
+summary=$(grep -E '(Passed|Failed)! +- Failed: ' "$log" | awk -F'[:,]' '
+  { failed += $2; passed += $4; skipped += $6; n++ }
+  END { printf "%d %d %d %d", passed, failed, skipped, n }')
+read -r passed failed skipped assemblies <<<"$summary"
+if [ "${assemblies:-0}" -eq 0 ]; then
+  echo "tests: no test assembly reported results" >&2
+  exit 1
+fi
+echo "tests: ${passed} passed, ${failed} failed, ${skipped} skipped"
+exit "$status"

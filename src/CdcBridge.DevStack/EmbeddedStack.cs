@@ -1,0 +1,111 @@
+using CdcBridge.DevStack.Kafka;
+using CdcBridge.DevStack.Odoo;
+using CdcBridge.DevStack.Postgres;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+
+namespace CdcBridge.DevStack;
+
+/// <summary>
+/// The embedded default world: PostgreSQL holding Odoo's database (<c>odoo</c>) and the sidecar's (<c>cdcbridge</c>),
+/// and a Kafka-protocol broker cluster. The broker is ephemeral (in memory); the databases survive a restart.
+/// </summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Naming", "CA1711", Justification = "\"The embedded stack\" is the domain term (DESIGN.md).")]
+public sealed partial class EmbeddedStack : IAsyncDisposable
+{
+    public const string OdooDatabase = "odoo";
+    public const string SidecarDatabase = "cdcbridge";
+
+    private readonly ILogger _logger;
+    private readonly string _stateDirectory;
+
+    private EmbeddedStack(string stateDirectory, EmbeddedPostgres postgres, EmbeddedKafka kafka, ILogger logger)
+    {
+        _stateDirectory = stateDirectory;
+        Postgres = postgres;
+        Kafka = kafka;
+        _logger = logger;
+        Endpoints = new StackEndpoints
+        {
+            Kafka = new(kafka.BootstrapServers),
+            Postgres = new(postgres.ConnectionString(OdooDatabase), postgres.ConnectionString(SidecarDatabase)),
+        };
+    }
+
+    public EmbeddedPostgres Postgres { get; }
+
+    public EmbeddedKafka Kafka { get; }
+
+    public StackEndpoints Endpoints { get; }
+
+    public SeedSummary? Seeded { get; private set; }
+
+    public static async Task<EmbeddedStack> StartAsync(StackOptions options, ILogger logger, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var state = Path.GetFullPath(options.StateDirectory);
+        Directory.CreateDirectory(state);
+        var pgRoot = Path.Combine(state, "postgres");
+
+        LogStarting(logger, "PostgreSQL", pgRoot);
+        var postgres = await EmbeddedPostgres.StartAsync(pgRoot, ct);
+        EmbeddedKafka? kafka = null;
+        try
+        {
+            kafka = EmbeddedKafka.Start(options.KafkaBrokers);
+            var stack = new EmbeddedStack(state, postgres, kafka, logger);
+            await stack.PrepareDatabasesAsync(options, ct);
+            await stack.Endpoints.WriteAsync(state, ct);
+            return stack;
+        }
+        catch
+        {
+            kafka?.Dispose();
+            await postgres.StopAsync(CancellationToken.None);
+            throw;
+        }
+    }
+
+    private async Task PrepareDatabasesAsync(StackOptions options, CancellationToken ct)
+    {
+        if (options.Reset)
+        {
+            await using var admin = new NpgsqlConnection(Postgres.ConnectionString("postgres"));
+            await admin.OpenAsync(ct);
+            foreach (var db in new[] { OdooDatabase, SidecarDatabase })
+            {
+                await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{db}\" WITH (FORCE)", admin);
+                await drop.ExecuteNonQueryAsync(ct);
+            }
+        }
+
+        await Postgres.CreateDatabaseIfMissingAsync(SidecarDatabase, ct: ct);
+        await Postgres.CreateDatabaseIfMissingAsync(OdooDatabase, ct: ct);
+        await using var odoo = new NpgsqlConnection(Postgres.ConnectionString(OdooDatabase));
+        await odoo.OpenAsync(ct);
+        if (await OdooSchema.IsInstalledAsync(odoo, ct))
+        {
+            LogKeptOdoo(_logger);
+            return;
+        }
+
+        Seeded = await Odoo.OdooDatabase.CreateAsync(odoo, options.Seed, ct);
+        LogSeeded(_logger, Seeded!.Products, Seeded.Quants, Seeded.SaleOrders, Seeded.Warehouses);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        File.Delete(StackEndpoints.PathIn(_stateDirectory));
+        Kafka.Dispose();
+        await Postgres.StopAsync();
+    }
+
+    [LoggerMessage(1, LogLevel.Information, "Starting {Part} in {Directory}")]
+    private static partial void LogStarting(ILogger logger, string part, string directory);
+
+    [LoggerMessage(2, LogLevel.Information, "Kept the existing odoo database (use --reset to seed a new one)")]
+    private static partial void LogKeptOdoo(ILogger logger);
+
+    [LoggerMessage(3, LogLevel.Information, "Seeded odoo: {Products} products, {Quants} quants, {Orders} sale orders, {Warehouses} warehouses")]
+    private static partial void LogSeeded(ILogger logger, int products, int quants, int orders, int warehouses);
+}

@@ -1,0 +1,66 @@
+using CdcBridge.DevStack;
+using Microsoft.Extensions.Logging;
+
+namespace CdcBridge.Host.Commands;
+
+/// <summary>One run of the embedded stack: start, announce, show status, and stop everything on cancellation.</summary>
+internal static class DevSession
+{
+    public static async Task<int> RunAsync(StackOptions options, bool live, CancellationToken ct)
+    {
+        using var loggerFactory = LoggerFactory.Create(b => b.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; })
+            .SetMinimumLevel(LogLevel.Information));
+        var logger = loggerFactory.CreateLogger("cdcbridge.dev");
+        var state = Path.GetFullPath(options.StateDirectory);
+        var pidFile = StateDirectory.PidFile(state);
+        if (DevStopper.RunningPid(state) is { } other)
+        {
+            await Console.Error.WriteLineAsync($"cdcbridge dev: a stack already runs from {state} (pid {other}). Stop it with 'make down'.");
+            return 1;
+        }
+
+        EmbeddedStack stack;
+        try
+        {
+            stack = await EmbeddedStack.StartAsync(options, logger, ct);
+        }
+        catch (OperationCanceledException)
+        {
+            return 130;
+        }
+        catch (Exception e)
+        {
+            // One clear line for the user; the full trace only when asked for.
+            await Console.Error.WriteLineAsync($"cdcbridge dev: could not start the stack: {e.Message}");
+            if (Environment.GetEnvironmentVariable("CDCBRIDGE_DEBUG") is { Length: > 0 })
+            {
+                await Console.Error.WriteLineAsync(e.ToString());
+            }
+
+            return 1;
+        }
+
+        await using (stack)
+        {
+            Directory.CreateDirectory(state);
+            await File.WriteAllTextAsync(pidFile, Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture), CancellationToken.None);
+            try
+            {
+                StackReport.Print(stack, state);
+                await StatusView.RunAsync(stack, live, ct);
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                // Ctrl+C, SIGTERM or 'cdcbridge dev stop': fall through to the orderly stop.
+            }
+            finally
+            {
+                Console.WriteLine("Stopping the embedded stack...");
+                File.Delete(pidFile);
+            }
+        }
+
+        Console.WriteLine("Stopped.");
+        return 0;
+    }
+}

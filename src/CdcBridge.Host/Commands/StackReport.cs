@@ -1,0 +1,29 @@
+using CdcBridge.DevStack;
+using CdcBridge.DevStack.Postgres;
+
+namespace CdcBridge.Host.Commands;
+
+/// <summary>Tells the user what runs where once the stack is up. Never prints a password.</summary>
+internal static class StackReport
+{
+    public static void Print(EmbeddedStack stack, string stateDirectory)
+    {
+        var relative = Path.GetRelativePath(Environment.CurrentDirectory, stateDirectory);
+        var pg = stack.Postgres;
+        Console.WriteLine();
+        Console.WriteLine("CdcBridge embedded stack is up.");
+        Console.WriteLine($"  Kafka (embedded, {stack.Kafka.BrokerCount} brokers)  {stack.Kafka.BootstrapServers}");
+        Console.WriteLine($"  PostgreSQL                    {EmbeddedPostgres.Host}:{pg.Port}  databases: {EmbeddedStack.OdooDatabase}, {EmbeddedStack.SidecarDatabase}  user: {EmbeddedPostgres.SuperUser}");
+        if (stack.Seeded is { } s)
+        {
+            Console.WriteLine($"  Odoo retailer (seeded)        {s.Products} products, {s.Quants} quants, {s.Warehouses} warehouses, {s.SaleOrders} sale orders");
+        }
+
+        Console.WriteLine($"  Endpoints for tools           {Path.Combine(relative, StackEndpoints.FileName)}");
+        Console.WriteLine();
+        Console.WriteLine("Try:");
+        Console.WriteLine($"  kcat -b $(jq -r .kafka.bootstrap {Path.Combine(relative, StackEndpoints.FileName)}) -L");
+        Console.WriteLine($"  PGPASSWORD=$(cat {Path.Combine(relative, "postgres", "superuser-password")}) psql -h {EmbeddedPostgres.Host} -p {pg.Port} -U {EmbeddedPostgres.SuperUser} {EmbeddedStack.OdooDatabase}");
+        Console.WriteLine();
+    }
+}

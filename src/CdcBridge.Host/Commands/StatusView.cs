@@ -1,0 +1,64 @@
+using System.Globalization;
+using CdcBridge.DevStack;
+using Confluent.Kafka;
+using Npgsql;
+
+namespace CdcBridge.Host.Commands;
+
+/// <summary>The live status line of <c>make run</c>: Odoo's stock as the database holds it and the broker's health.</summary>
+internal static class StatusView
+{
+    private static readonly TimeSpan Interval = TimeSpan.FromSeconds(5);
+
+    public static async Task RunAsync(EmbeddedStack stack, bool live, CancellationToken ct)
+    {
+        if (!live)
+        {
+            await Task.Delay(Timeout.Infinite, ct);
+            return;
+        }
+
+        Console.WriteLine("Live status every 5 s. Press Ctrl+C to stop.");
+        using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = stack.Kafka.BootstrapServers }).Build();
+        using var timer = new PeriodicTimer(Interval);
+        do
+        {
+            Console.WriteLine(await SnapshotAsync(stack, admin, ct));
+        }
+        while (await timer.WaitForNextTickAsync(ct));
+    }
+
+    internal static async Task<string> SnapshotAsync(EmbeddedStack stack, IAdminClient admin, CancellationToken ct)
+    {
+        var now = DateTime.Now.ToString("HH:mm:ss", CultureInfo.InvariantCulture);
+        string odoo;
+        try
+        {
+            await using var connection = new NpgsqlConnection(stack.Endpoints.Postgres.Odoo);
+            await connection.OpenAsync(ct);
+            await using var command = new NpgsqlCommand(
+                "SELECT count(*), coalesce(sum(quantity), 0), coalesce(sum(reserved_quantity), 0), pg_current_wal_lsn()::text FROM stock_quant", connection);
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            await reader.ReadAsync(ct);
+            odoo = string.Create(CultureInfo.InvariantCulture,
+                $"odoo: {reader.GetInt64(0)} quants, on hand {reader.GetDecimal(1):0}, reserved {reader.GetDecimal(2):0}, WAL {reader.GetString(3)}");
+        }
+        catch (NpgsqlException e)
+        {
+            odoo = $"odoo: unreachable ({e.Message})";
+        }
+
+        string kafka;
+        try
+        {
+            var metadata = admin.GetMetadata(TimeSpan.FromSeconds(2));
+            kafka = $"kafka: {metadata.Brokers.Count} brokers, {metadata.Topics.Count(t => !t.Topic.StartsWith("__", StringComparison.Ordinal))} topics";
+        }
+        catch (KafkaException e)
+        {
+            kafka = $"kafka: unreachable ({e.Error.Reason})";
+        }
+
+        return $"{now}  {odoo} | {kafka}";
+    }
+}
