@@ -112,6 +112,28 @@ public sealed class EmbeddedKafkaTests(InfrastructureFixture fixture)
     }
 
     [Fact]
+    public async Task A_slow_broker_times_out_a_producer_with_a_shorter_deadline_until_its_round_trip_time_is_reset()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var kafka = EmbeddedKafka.Start(1);
+        const string topic = "slow";
+        kafka.CreateTopic(topic, 1);
+        using var producer = new ProducerBuilder<Null, string>(new ProducerConfig
+        {
+            BootstrapServers = kafka.BootstrapServers, MessageTimeoutMs = 1_500, RequestTimeoutMs = 1_000, EnableIdempotence = false,
+        }).Build();
+        (await producer.ProduceAsync(topic, new Message<Null, string> { Value = "warm-up" }, ct)).Status.Should().Be(PersistenceStatus.Persisted);
+
+        kafka.SetBrokerRoundTripTime(1, TimeSpan.FromSeconds(5));
+        var slow = await Assert.ThrowsAsync<ProduceException<Null, string>>(
+            () => producer.ProduceAsync(topic, new Message<Null, string> { Value = "slow" }, ct));
+        slow.Error.Code.Should().Be(ErrorCode.Local_MsgTimedOut);
+
+        kafka.SetBrokerRoundTripTime(1, TimeSpan.Zero);
+        (await producer.ProduceAsync(topic, new Message<Null, string> { Value = "fast again" }, ct)).Status.Should().Be(PersistenceStatus.Persisted);
+    }
+
+    [Fact]
     public async Task Kcat_reads_what_dotnet_produced()
     {
         var ct = TestContext.Current.CancellationToken;
