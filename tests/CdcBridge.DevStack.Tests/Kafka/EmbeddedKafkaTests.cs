@@ -120,7 +120,10 @@ public sealed class EmbeddedKafkaTests(InfrastructureFixture fixture)
         kafka.CreateTopic(topic, 1);
         using var producer = new ProducerBuilder<Null, string>(new ProducerConfig
         {
-            BootstrapServers = kafka.BootstrapServers, MessageTimeoutMs = 1_500, RequestTimeoutMs = 1_000, EnableIdempotence = false,
+            BootstrapServers = kafka.BootstrapServers,
+            MessageTimeoutMs = 1_500,
+            RequestTimeoutMs = 1_000,
+            EnableIdempotence = false,
         }).Build();
         (await producer.ProduceAsync(topic, new Message<Null, string> { Value = "warm-up" }, ct)).Status.Should().Be(PersistenceStatus.Persisted);
 
