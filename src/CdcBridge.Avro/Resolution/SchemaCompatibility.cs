@@ -23,10 +23,10 @@ public static class SchemaCompatibility
         return problems.Count == 0 ? CompatibilityResult.Compatible : new CompatibilityResult(false, problems);
     }
 
-    private sealed class Checker(List<string> problems)
+    private sealed class Checker(List<string> problems, HashSet<(AvroSchema, AvroSchema)>? inProgress = null)
     {
         // Pairs under check: a recursive pair met again is assumed compatible (its other parts are checked elsewhere).
-        private readonly HashSet<(AvroSchema, AvroSchema)> _inProgress = new(new PairComparer());
+        private readonly HashSet<(AvroSchema, AvroSchema)> _inProgress = inProgress ?? new(new PairComparer());
 
         public void Check(AvroSchema reader, AvroSchema writer, string path)
         {
@@ -137,10 +137,10 @@ public static class SchemaCompatibility
             }
         }
 
-        private static bool Readable(AvroSchema reader, AvroSchema writer)
+        private bool Readable(AvroSchema reader, AvroSchema writer)
         {
             var scratch = new List<string>();
-            new Checker(scratch).Check(reader, writer, "/");
+            new Checker(scratch, _inProgress).Check(reader, writer, "/");
             return scratch.Count == 0;
         }
     }
