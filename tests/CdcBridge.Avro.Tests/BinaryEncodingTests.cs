@@ -141,9 +141,9 @@ public sealed class BinaryEncodingTests
         var spec = AvroJsonEncoder.Encode(schema, value, AvroJsonStyle.Specification);
         spec.Should().Contain("\"at\":1767323045000000");
 
-        foreach (var json in new[] { readable, spec })
+        foreach (var (json, style) in new[] { (readable, AvroJsonStyle.Readable), (spec, AvroJsonStyle.Specification) })
         {
-            var back = (GenericRecord)AvroJsonDecoder.Decode(schema, json)!;
+            var back = (GenericRecord)AvroJsonDecoder.Decode(schema, json, style)!;
             new GenericDatumWriter(schema).Serialize(back).Should().Equal(new GenericDatumWriter(schema).Serialize(value));
         }
     }

@@ -36,7 +36,7 @@ public sealed class DebeziumSchemaTests
         SchemaCompatibility.CanRead(v2, v1).IsCompatible.Should().BeTrue("BACKWARD: the new schema reads old data");
 
         var records = JsonNode.Parse(TestFiles.Read("TestData", "debezium", "avro-json-pg-evolution-dbz2.7.4-t-records.json"))!.AsArray();
-        var old = new GenericDatumWriter(v1).Serialize(AvroJsonDecoder.Decode(v1, records[0]!["value"]));
+        var old = new GenericDatumWriter(v1).Serialize(AvroJsonDecoder.Decode(v1, records[0]!["value"], AvroJsonStyle.Specification));
         var upgraded = (GenericRecord)new GenericDatumReader(v1, v2).Deserialize(old)!;
         var after = (GenericRecord)upgraded["after"]!;
         after["f4"].Should().Be("99", "the column's default fills records written before it existed");
@@ -61,7 +61,7 @@ public sealed class DebeziumSchemaTests
                     continue; // the tombstone after a delete
                 }
 
-                var binary = new GenericDatumWriter(schema).Serialize(AvroJsonDecoder.Decode(schema, node));
+                var binary = new GenericDatumWriter(schema).Serialize(AvroJsonDecoder.Decode(schema, node, AvroJsonStyle.Specification));
                 var back = new GenericDatumReader(schema).Deserialize(binary);
                 JsonNode.DeepEquals(JsonNode.Parse(AvroJsonEncoder.Encode(schema, back, AvroJsonStyle.Specification)), node)
                     .Should().BeTrue($"record {i} of {recordsFile} comes back as it was");

@@ -21,7 +21,7 @@ public readonly record struct AvroDecimal(BigInteger Unscaled, int Scale) : ICom
     public static AvroDecimal Parse(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
-        var s = text.Trim();
+        var s = text;
         var exponent = 0;
         var e = s.IndexOfAny(['e', 'E']);
         if (e >= 0)

@@ -8,13 +8,14 @@ namespace CdcBridge.Avro.Json;
 
 /// <summary>
 /// Reads Avro's JSON encoding into generic values: unions as <c>{"branch": value}</c> (a bare value is accepted for
-/// a two-branch optional union), bytes and fixed as strings of code points 0-255. Logical values may also be given
-/// readably: decimals as numbers or decimal strings, dates, times and timestamps as ISO 8601 strings, uuids as text.
-/// Errors name the field path.
+/// a two-branch optional union), bytes and fixed as strings of code points 0-255. In the <see cref="AvroJsonStyle.Readable"/>
+/// style (the default) logical values may also be given readably: decimals as numbers or decimal strings, dates, times
+/// and timestamps as ISO 8601 strings, uuids as text. <see cref="AvroJsonStyle.Specification"/> reads only the
+/// specification's encoding (a decimal's bytes string may look like digits). Errors name the field path.
 /// </summary>
 public static class AvroJsonDecoder
 {
-    public static object? Decode(AvroSchema schema, string json)
+    public static object? Decode(AvroSchema schema, string json, AvroJsonStyle style = AvroJsonStyle.Readable)
     {
         JsonNode? node;
         try
@@ -26,146 +27,152 @@ public static class AvroJsonDecoder
             throw new AvroTypeException($"not valid JSON: {e.Message}");
         }
 
-        return Decode(schema, node);
+        return Decode(schema, node, style);
     }
 
-    public static object? Decode(AvroSchema schema, JsonNode? node) => Read(schema, node, "$", defaults: false);
+    public static object? Decode(AvroSchema schema, JsonNode? node, AvroJsonStyle style = AvroJsonStyle.Readable) =>
+        new Reader(style == AvroJsonStyle.Readable, defaults: false).Read(schema, node, "$");
 
-    /// <summary>A field default: a union's default is the bare value of its first branch.</summary>
-    public static object? DecodeDefault(AvroSchema schema, JsonNode? node) => Read(schema, node, "default", defaults: true);
+    /// <summary>A field default: a union's default is the bare value of its first branch; defaults use the specification's encoding.</summary>
+    public static object? DecodeDefault(AvroSchema schema, JsonNode? node) =>
+        new Reader(readableLogicals: false, defaults: true).Read(schema, node, "default");
 
-    private static object? Read(AvroSchema schema, JsonNode? node, string path, bool defaults)
+    private sealed class Reader(bool readableLogicals, bool defaults)
     {
-        switch (schema)
+        public object? Read(AvroSchema schema, JsonNode? node, string path)
         {
-            case UnionSchema union:
-                return ReadUnion(union, node, path, defaults);
-            case RecordSchema record:
-                return ReadRecord(record, node, path, defaults);
-            case EnumSchema e:
-                var symbol = Text(node, path, $"a symbol of {e.FullName}");
-                return e.IndexOf(symbol) >= 0
-                    ? new GenericEnumSymbol(e, symbol)
-                    : throw Error(path, $"'{symbol}' is not a symbol of enum {e.FullName} ({string.Join(", ", e.Symbols)})");
-            case FixedSchema f:
-                if (f.LogicalType is { } fl && TryReadable(f, fl, node, path, out var fixedValue))
+            switch (schema)
+            {
+                case UnionSchema union:
+                    return ReadUnion(union, node, path);
+                case RecordSchema record:
+                    return ReadRecord(record, node, path);
+                case EnumSchema e:
+                    var symbol = Text(node, path, $"a symbol of {e.FullName}");
+                    return e.IndexOf(symbol) >= 0
+                        ? new GenericEnumSymbol(e, symbol)
+                        : throw Error(path, $"'{symbol}' is not a symbol of enum {e.FullName} ({string.Join(", ", e.Symbols)})");
+                case FixedSchema f:
+                    if (readableLogicals && f.LogicalType is { } fl && TryReadable(f, fl, node, path, out var fixedValue))
+                    {
+                        return fixedValue;
+                    }
+
+                    var fixedBytes = Latin1(Text(node, path, $"fixed {f.FullName} as a string"), path);
+                    return fixedBytes.Length == f.Size
+                        ? LogicalConversions.FromBase(f, new GenericFixed(f, fixedBytes))
+                        : throw Error(path, $"fixed {f.FullName} takes {f.Size} bytes, got {fixedBytes.Length}");
+                case ArraySchema a:
+                    return node is JsonArray array
+                        ? array.Select((item, i) => Read(a.Items, item, $"{path}[{i}]")).ToList()
+                        : throw Error(path, $"expected an array, got {Kind(node)}");
+                case MapSchema m:
+                    return node is JsonObject obj
+                        ? obj.ToDictionary(p => p.Key, p => Read(m.Values, p.Value, $"{path}.{p.Key}"))
+                        : throw Error(path, $"expected an object (map), got {Kind(node)}");
+            }
+
+            if (readableLogicals && schema.LogicalType is { } logical && TryReadable(schema, logical, node, path, out var readable))
+            {
+                return readable;
+            }
+
+            var value = ReadPrimitive(schema, node, path);
+            return LogicalConversions.FromBase(schema, value);
+        }
+
+        private static object? ReadPrimitive(AvroSchema schema, JsonNode? node, string path)
+        {
+            switch (schema.Type)
+            {
+                case AvroType.Null:
+                    return node is null ? null : throw Error(path, $"expected null, got {Kind(node)}");
+                case AvroType.Boolean:
+                    return node is JsonValue b && b.GetValueKind() is JsonValueKind.True or JsonValueKind.False
+                        ? b.GetValue<bool>()
+                        : throw Error(path, $"expected true or false, got {Kind(node)}");
+                case AvroType.Int:
+                    return node is JsonValue i && i.GetValueKind() == JsonValueKind.Number && i.TryGetValue<int>(out var iv)
+                        ? iv
+                        : throw Error(path, $"expected an int (32-bit integer), got {Shown(node)}");
+                case AvroType.Long:
+                    return node is JsonValue l && l.GetValueKind() == JsonValueKind.Number && l.TryGetValue<long>(out var lv)
+                        ? lv
+                        : throw Error(path, $"expected a long (64-bit integer), got {Shown(node)}");
+                case AvroType.Float:
+                    return Floating(node, path) is { } f ? (float)f : throw Error(path, $"expected a float, got {Shown(node)}");
+                case AvroType.Double:
+                    return Floating(node, path) ?? throw Error(path, $"expected a double, got {Shown(node)}");
+                case AvroType.Bytes:
+                    return Latin1(Text(node, path, "bytes as a string"), path);
+                case AvroType.String:
+                    return Text(node, path, "a string");
+                default:
+                    throw Error(path, $"no JSON reading for {schema.Type}");
+            }
+        }
+
+        private object? ReadUnion(UnionSchema union, JsonNode? node, string path)
+        {
+            if (defaults)
+            {
+                return Read(union.Branches[0], node, path);
+            }
+
+            if (node is null)
+            {
+                return union.NullIndex >= 0 ? null : throw Error(path, "null is not a branch of this union");
+            }
+
+            if (node is JsonObject obj && obj.Count == 1)
+            {
+                var (branchName, inner) = obj.First();
+                var index = union.IndexOf(branchName);
+                if (index >= 0)
                 {
-                    return fixedValue;
+                    return Read(union.Branches[index], inner, $"{path}.{branchName}");
                 }
-
-                var fixedBytes = Latin1(Text(node, path, $"fixed {f.FullName} as a string"), path);
-                return fixedBytes.Length == f.Size
-                    ? LogicalConversions.FromBase(f, new GenericFixed(f, fixedBytes))
-                    : throw Error(path, $"fixed {f.FullName} takes {f.Size} bytes, got {fixedBytes.Length}");
-            case ArraySchema a:
-                return node is JsonArray array
-                    ? array.Select((item, i) => Read(a.Items, item, $"{path}[{i}]", defaults)).ToList()
-                    : throw Error(path, $"expected an array, got {Kind(node)}");
-            case MapSchema m:
-                return node is JsonObject obj
-                    ? obj.ToDictionary(p => p.Key, p => Read(m.Values, p.Value, $"{path}.{p.Key}", defaults))
-                    : throw Error(path, $"expected an object (map), got {Kind(node)}");
-        }
-
-        if (schema.LogicalType is { } logical && TryReadable(schema, logical, node, path, out var readable))
-        {
-            return readable;
-        }
-
-        var value = ReadPrimitive(schema, node, path);
-        return LogicalConversions.FromBase(schema, value);
-    }
-
-    private static object? ReadPrimitive(AvroSchema schema, JsonNode? node, string path)
-    {
-        switch (schema.Type)
-        {
-            case AvroType.Null:
-                return node is null ? null : throw Error(path, $"expected null, got {Kind(node)}");
-            case AvroType.Boolean:
-                return node is JsonValue b && b.GetValueKind() is JsonValueKind.True or JsonValueKind.False
-                    ? b.GetValue<bool>()
-                    : throw Error(path, $"expected true or false, got {Kind(node)}");
-            case AvroType.Int:
-                return node is JsonValue i && i.GetValueKind() == JsonValueKind.Number && i.TryGetValue<int>(out var iv)
-                    ? iv
-                    : throw Error(path, $"expected an int (32-bit integer), got {Shown(node)}");
-            case AvroType.Long:
-                return node is JsonValue l && l.GetValueKind() == JsonValueKind.Number && l.TryGetValue<long>(out var lv)
-                    ? lv
-                    : throw Error(path, $"expected a long (64-bit integer), got {Shown(node)}");
-            case AvroType.Float:
-                return Floating(node, path) is { } f ? (float)f : throw Error(path, $"expected a float, got {Shown(node)}");
-            case AvroType.Double:
-                return Floating(node, path) ?? throw Error(path, $"expected a double, got {Shown(node)}");
-            case AvroType.Bytes:
-                return Latin1(Text(node, path, "bytes as a string"), path);
-            case AvroType.String:
-                return Text(node, path, "a string");
-            default:
-                throw Error(path, $"no JSON reading for {schema.Type}");
-        }
-    }
-
-    private static object? ReadUnion(UnionSchema union, JsonNode? node, string path, bool defaults)
-    {
-        if (defaults)
-        {
-            return Read(union.Branches[0], node, path, defaults);
-        }
-
-        if (node is null)
-        {
-            return union.NullIndex >= 0 ? null : throw Error(path, "null is not a branch of this union");
-        }
-
-        if (node is JsonObject obj && obj.Count == 1)
-        {
-            var (branchName, inner) = obj.First();
-            var index = union.IndexOf(branchName);
-            if (index >= 0)
-            {
-                return Read(union.Branches[index], inner, $"{path}.{branchName}", defaults);
             }
-        }
 
-        // A bare value for ["null", T]: unambiguous, and what people type.
-        var nonNull = union.Branches.Where(b => b.Type != AvroType.Null).ToList();
-        if (nonNull.Count == 1 && union.Branches.Count == 2)
-        {
-            return Read(nonNull[0], node, path, defaults);
-        }
-
-        throw Error(path, $"a union value must be null or {{\"<branch>\": value}} with a branch of [{string.Join(", ", union.Branches.Select(b => b.BranchName))}]");
-    }
-
-    private static GenericRecord ReadRecord(RecordSchema record, JsonNode? node, string path, bool defaults)
-    {
-        if (node is not JsonObject obj)
-        {
-            throw Error(path, $"expected an object for record {record.FullName}, got {Kind(node)}");
-        }
-
-        var result = new GenericRecord(record);
-        foreach (var field in record.Fields)
-        {
-            var fieldPath = path == "$" ? field.Name : $"{path}.{field.Name}";
-            if (obj.TryGetPropertyValue(field.Name, out var value))
+            // A bare value for ["null", T]: unambiguous, and what people type.
+            var nonNull = union.Branches.Where(b => b.Type != AvroType.Null).ToList();
+            if (nonNull.Count == 1 && union.Branches.Count == 2)
             {
-                result[field.Position] = Read(field.Schema, value, fieldPath, defaults);
+                return Read(nonNull[0], node, path);
             }
-            else if (field.HasDefault)
-            {
-                result[field.Position] = DecodeDefault(field.Schema, field.Default);
-            }
-            else
-            {
-                throw Error(fieldPath, "is missing and has no default");
-            }
+
+            throw Error(path, $"a union value must be null or {{\"<branch>\": value}} with a branch of [{string.Join(", ", union.Branches.Select(b => b.BranchName))}]");
         }
 
-        var unknown = obj.Select(p => p.Key).FirstOrDefault(k => record.GetField(k) is null);
-        return unknown is null ? result : throw Error(path == "$" ? unknown : $"{path}.{unknown}", $"is not a field of record {record.FullName}");
+        private GenericRecord ReadRecord(RecordSchema record, JsonNode? node, string path)
+        {
+            if (node is not JsonObject obj)
+            {
+                throw Error(path, $"expected an object for record {record.FullName}, got {Kind(node)}");
+            }
+
+            var result = new GenericRecord(record);
+            foreach (var field in record.Fields)
+            {
+                var fieldPath = path == "$" ? field.Name : $"{path}.{field.Name}";
+                if (obj.TryGetPropertyValue(field.Name, out var value))
+                {
+                    result[field.Position] = Read(field.Schema, value, fieldPath);
+                }
+                else if (field.HasDefault)
+                {
+                    result[field.Position] = DecodeDefault(field.Schema, field.Default);
+                }
+                else
+                {
+                    throw Error(fieldPath, "is missing and has no default");
+                }
+            }
+
+            var unknown = obj.Select(p => p.Key).FirstOrDefault(k => record.GetField(k) is null);
+            return unknown is null ? result : throw Error(path == "$" ? unknown : $"{path}.{unknown}", $"is not a field of record {record.FullName}");
+        }
+
     }
 
     /// <summary>Readable forms of logical values; anything else falls through to the base encoding.</summary>
