@@ -27,8 +27,9 @@ down:
 test: build
 	@bash build/test-summary.sh
 
+## Figures for the README: Avro encode/decode throughput (capture and availability figures come with their issues).
 bench: build
-	@echo "No benchmarks yet: the Avro, capture and availability issues add them (see README, Figures)."
+	@dotnet artifacts/bin/CdcBridge.Benchmarks/release/CdcBridge.Benchmarks.dll
 
 format:
 	@dotnet format CdcBridge.sln --verify-no-changes

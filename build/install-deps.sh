@@ -10,6 +10,7 @@ packages=(
   jq                  # reading .cdcbridge/endpoints.json from the shell
   python3-avro        # independent Avro implementation for cross-checks
   python3-confluent-kafka  # independent Kafka + Schema Registry client for cross-checks
+  python3-requests    # needed by python3-confluent-kafka's schema registry client (only "suggested" by it)
   python3-odoorpc     # a real Odoo client for the Odoo simulator tests
 )
 

@@ -1,6 +1,9 @@
+using CdcBridge.Avro.Registry;
 using CdcBridge.DevStack.Kafka;
 using CdcBridge.DevStack.Odoo;
 using CdcBridge.DevStack.Postgres;
+using CdcBridge.DevStack.SchemaRegistry;
+using CdcBridge.DevStack.Topics;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 
@@ -8,7 +11,8 @@ namespace CdcBridge.DevStack;
 
 /// <summary>
 /// The embedded default world: PostgreSQL holding Odoo's database (<c>odoo</c>) and the sidecar's (<c>cdcbridge</c>),
-/// and a Kafka-protocol broker cluster. The broker is ephemeral (in memory); the databases survive a restart.
+/// a Kafka-protocol broker cluster with CdcBridge's topics, and a Schema Registry (schemas kept in <c>cdcbridge</c>)
+/// with their schemas. The broker is ephemeral (in memory); the databases and the registry survive a restart.
 /// </summary>
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Naming", "CA1711", Justification = "\"The embedded stack\" is the domain term (DESIGN.md).")]
 public sealed partial class EmbeddedStack : IAsyncDisposable
@@ -32,16 +36,20 @@ public sealed partial class EmbeddedStack : IAsyncDisposable
         };
     }
 
+    public EmbeddedSchemaRegistry? Registry { get; private set; }
+
     public EmbeddedPostgres Postgres { get; }
 
     public EmbeddedKafka Kafka { get; }
 
-    public StackEndpoints Endpoints { get; }
+    public StackEndpoints Endpoints { get; private set; }
 
     public SeedSummary? Seeded { get; private set; }
 
-    public static async Task<EmbeddedStack> StartAsync(StackOptions options, ILogger logger, CancellationToken ct = default)
+    public static async Task<EmbeddedStack> StartAsync(StackOptions options, ILoggerFactory loggerFactory, CancellationToken ct = default)
     {
+        ArgumentNullException.ThrowIfNull(loggerFactory);
+        var logger = loggerFactory.CreateLogger("cdcbridge.dev");
         ArgumentNullException.ThrowIfNull(options);
         var state = Path.GetFullPath(options.StateDirectory);
         Directory.CreateDirectory(state);
@@ -54,9 +62,19 @@ public sealed partial class EmbeddedStack : IAsyncDisposable
         {
             kafka = EmbeddedKafka.Start(options.KafkaBrokers);
             var stack = new EmbeddedStack(state, postgres, kafka, logger);
-            await stack.PrepareDatabasesAsync(options, ct);
-            await stack.Endpoints.WriteAsync(state, ct);
-            return stack;
+            try
+            {
+                await stack.PrepareDatabasesAsync(options, ct);
+                await stack.StartRegistryAsync(loggerFactory, ct);
+                await stack.Endpoints.WriteAsync(state, ct);
+                return stack;
+            }
+            catch
+            {
+                await stack.DisposeAsync();
+                kafka = null;
+                throw;
+            }
         }
         catch
         {
@@ -64,6 +82,17 @@ public sealed partial class EmbeddedStack : IAsyncDisposable
             await postgres.StopAsync(CancellationToken.None);
             throw;
         }
+    }
+
+    /// <summary>The registry, CdcBridge's topics on the (new, empty) broker and their schemas.</summary>
+    private async Task StartRegistryAsync(ILoggerFactory loggerFactory, CancellationToken ct)
+    {
+        Registry = await EmbeddedSchemaRegistry.StartAsync(Postgres.ConnectionString(SidecarDatabase), loggerFactory, ct);
+        Endpoints = Endpoints with { SchemaRegistry = new(Registry.Url) };
+        OwnTopics.CreateOn(Kafka);
+        using var client = new SchemaRegistryClient(new SchemaRegistryOptions { Url = Registry.Url });
+        await OwnTopics.RegisterAsync(client, ct);
+        LogRegistry(_logger, Registry.Url, OwnTopics.Partitions.Count);
     }
 
     private async Task PrepareDatabasesAsync(StackOptions options, CancellationToken ct)
@@ -96,6 +125,11 @@ public sealed partial class EmbeddedStack : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         File.Delete(StackEndpoints.PathIn(_stateDirectory));
+        if (Registry is not null)
+        {
+            await Registry.DisposeAsync();
+        }
+
         Kafka.Dispose();
         await Postgres.StopAsync();
     }
@@ -105,6 +139,9 @@ public sealed partial class EmbeddedStack : IAsyncDisposable
 
     [LoggerMessage(2, LogLevel.Information, "Kept the existing odoo database (use --reset to seed a new one)")]
     private static partial void LogKeptOdoo(ILogger logger);
+
+    [LoggerMessage(4, LogLevel.Information, "Schema Registry on {Url}; created and registered {Topics} CdcBridge topics")]
+    private static partial void LogRegistry(ILogger logger, string url, int topics);
 
     [LoggerMessage(3, LogLevel.Information, "Seeded odoo: {Products} products, {Quants} quants, {Orders} sale orders, {Warehouses} warehouses")]
     private static partial void LogSeeded(ILogger logger, int products, int quants, int orders, int warehouses);

@@ -4,6 +4,8 @@ using CdcBridge.Host.Commands;
 var root = new RootCommand("CdcBridge: Odoo change data capture to Kafka, availability and orders for Shopify and CRMs.")
 {
     DevCommand.Create(),
+    TopicsCommand.Create(),
+    SchemasCommand.Create(),
 };
 
 // Ctrl+C and SIGTERM cancel the running command; it then has this long to stop its parts cleanly.

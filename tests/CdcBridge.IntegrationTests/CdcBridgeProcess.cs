@@ -26,12 +26,15 @@ internal sealed class CdcBridgeProcess : IAsyncDisposable
         }
     }
 
-    public static CdcBridgeProcess Start(params string[] arguments)
+    public static CdcBridgeProcess Start(params string[] arguments) => StartWithInput(null, arguments);
+
+    public static CdcBridgeProcess StartWithInput(string? stdin, params string[] arguments)
     {
         var info = new ProcessStartInfo("dotnet")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
+            RedirectStandardInput = stdin is not null,
             UseShellExecute = false,
         };
         info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "cdcbridge.dll"));
@@ -47,14 +50,33 @@ internal sealed class CdcBridgeProcess : IAsyncDisposable
         process.Start();
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
+        if (stdin is not null)
+        {
+            process.StandardInput.Write(stdin);
+            process.StandardInput.Close();
+        }
+
         return wrapper;
     }
 
     /// <summary>Runs a command to completion and returns its exit code and output.</summary>
-    public static async Task<(int ExitCode, string Output)> RunAsync(CancellationToken ct, params string[] arguments)
+    public static Task<(int ExitCode, string Output)> RunAsync(CancellationToken ct, params string[] arguments) => RunAsync(null, ct, arguments);
+
+    /// <summary>Runs a command with standard input to completion and returns its exit code and output.</summary>
+    public static async Task<(int ExitCode, string Output)> RunAsync(string? stdin, CancellationToken ct, params string[] arguments)
     {
-        await using var process = Start(arguments);
-        await process.WaitForExitAsync(ct);
+        await using var process = StartWithInput(stdin, arguments);
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        deadline.CancelAfter(TimeSpan.FromMinutes(2)); // a command that hangs fails its test instead of stalling the suite
+        try
+        {
+            await process.WaitForExitAsync(deadline.Token);
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            throw new TimeoutException($"'cdcbridge {string.Join(' ', arguments)}' did not finish within 2 minutes:\n{process.Output}");
+        }
+
         return (process._process.ExitCode, process.Output);
     }
 

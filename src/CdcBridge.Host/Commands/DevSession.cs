@@ -22,7 +22,7 @@ internal static class DevSession
         EmbeddedStack stack;
         try
         {
-            stack = await EmbeddedStack.StartAsync(options, logger, ct);
+            stack = await EmbeddedStack.StartAsync(options, loggerFactory, ct);
         }
         catch (OperationCanceledException)
         {

@@ -14,6 +14,11 @@ internal static class StackReport
         Console.WriteLine("CdcBridge embedded stack is up.");
         Console.WriteLine($"  Kafka (embedded, {stack.Kafka.BrokerCount} brokers)  {stack.Kafka.BootstrapServers}");
         Console.WriteLine($"  PostgreSQL                    {EmbeddedPostgres.Host}:{pg.Port}  databases: {EmbeddedStack.OdooDatabase}, {EmbeddedStack.SidecarDatabase}  user: {EmbeddedPostgres.SuperUser}");
+        if (stack.Registry is { } registry)
+        {
+            Console.WriteLine($"  Schema Registry               {registry.Url}  (CdcBridge's topic schemas registered)");
+        }
+
         if (stack.Seeded is { } s)
         {
             Console.WriteLine($"  Odoo retailer (seeded)        {s.Products} products, {s.Quants} quants, {s.Warehouses} warehouses, {s.SaleOrders} sale orders");

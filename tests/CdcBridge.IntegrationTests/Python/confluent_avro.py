@@ -1,0 +1,69 @@
+"""An independent Confluent Avro client for the interop tests: Debian's python3-confluent-kafka legacy
+confluent_kafka.avro AvroProducer/AvroConsumer (which use Apache Avro for Python and the Schema Registry REST API).
+
+  confluent_avro.py produce BOOTSTRAP REGISTRY TOPIC SCHEMA.avsc     writes the records below
+  confluent_avro.py consume BOOTSTRAP REGISTRY TOPIC COUNT           prints each value as one JSON line
+"""
+import datetime
+import decimal
+import json
+import sys
+
+from confluent_kafka import avro
+from confluent_kafka.avro import AvroConsumer, AvroProducer
+
+
+def to_json(value):
+    if isinstance(value, dict):
+        return {k: to_json(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [to_json(v) for v in value]
+    if isinstance(value, decimal.Decimal):
+        return str(value)
+    if isinstance(value, datetime.datetime):
+        return value.astimezone(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return value
+
+
+def main():
+    mode, bootstrap, registry, topic = sys.argv[1:5]
+    if mode == "produce":
+        with open(sys.argv[5], encoding="utf-8") as f:
+            schema = avro.loads(f.read())
+        producer = AvroProducer({"bootstrap.servers": bootstrap, "schema.registry.url": registry}, default_value_schema=schema)
+        utc = datetime.timezone.utc
+        for record in [
+            {"sku": "TEE-00001-BLK-M", "name": "Grüße aus Köln – 東京", "price": decimal.Decimal("1234.5000"),
+             "at": datetime.datetime(2026, 11, 22, 10, 30, 15, 123456, tzinfo=utc), "state": "DONE",
+             "stock": {"WH": 7, "EU": -3}, "note": None, "big": 9007199254740993},
+            {"sku": "MUG-00002", "name": "ünïcödé", "price": decimal.Decimal("-0.0001"),
+             "at": datetime.datetime(1999, 12, 31, 23, 59, 59, 1, tzinfo=utc), "state": "DRAFT",
+             "stock": {}, "note": "fragile", "big": -9223372036854775808},
+        ]:
+            producer.produce(topic=topic, value=record)
+        if producer.flush(30) != 0:
+            raise SystemExit("not all records were delivered")
+    elif mode == "consume":
+        count = int(sys.argv[5])
+        consumer = AvroConsumer({"bootstrap.servers": bootstrap, "schema.registry.url": registry,
+                                 "group.id": "interop-" + topic, "auto.offset.reset": "earliest"})
+        consumer.subscribe([topic])
+        seen = 0
+        deadline = datetime.datetime.now() + datetime.timedelta(seconds=60)
+        while seen < count and datetime.datetime.now() < deadline:
+            message = consumer.poll(1.0)
+            if message is None:
+                continue
+            if message.error():
+                raise SystemExit(str(message.error()))
+            print(json.dumps(to_json(message.value()), ensure_ascii=False, sort_keys=True), flush=True)
+            seen += 1
+        consumer.close()
+        if seen < count:
+            raise SystemExit(f"read {seen} of {count} records")
+    else:
+        raise SystemExit("unknown mode " + mode)
+
+
+if __name__ == "__main__":
+    main()
