@@ -17,6 +17,9 @@ public static class OdooSchema
         "sale_order_line", "res_partner", "res_company",
     ];
 
+    /// <summary>Capture's own tables, also in the publication: incremental-snapshot signals and heartbeats.</summary>
+    public static readonly IReadOnlyList<string> CaptureTables = ["cdcbridge_signal", "cdcbridge_heartbeat"];
+
     internal static async Task InstallAsync(NpgsqlConnection connection, CancellationToken ct = default)
     {
         foreach (var script in new[] { "01-odoo17-schema.sql", "02-cdc.sql" })

@@ -71,7 +71,7 @@ public sealed class OdooSchemaTests(InfrastructureFixture fixture)
         var ct = TestContext.Current.CancellationToken;
         await using var connection = await OpenOdooAsync(ct);
         var published = await ListAsync(connection, $"SELECT tablename FROM pg_publication_tables WHERE pubname = '{OdooSchema.PublicationName}'", ct);
-        published.Should().BeEquivalentTo(OdooSchema.CapturedTables);
+        published.Should().BeEquivalentTo(OdooSchema.CapturedTables.Concat(OdooSchema.CaptureTables));
 
         var full = await ListAsync(connection, "SELECT relname FROM pg_class WHERE relkind = 'r' AND relreplident = 'f'", ct);
         full.Should().Contain(["stock_quant", "stock_move", "stock_move_line", "sale_order", "sale_order_line"]);

@@ -11,7 +11,14 @@ ALTER TABLE stock_picking REPLICA IDENTITY FULL;
 ALTER TABLE sale_order REPLICA IDENTITY FULL;
 ALTER TABLE sale_order_line REPLICA IDENTITY FULL;
 
--- The publication over exactly the tables the consumers read (pgoutput streams only published tables).
+-- Capture's own tables (connect/odoo-connector.json): the heartbeat action query writes one row so that a quiet
+-- database still produces WAL for the slot to confirm; the signal table takes incremental-snapshot requests.
+CREATE TABLE cdcbridge_heartbeat (id int PRIMARY KEY, ts timestamptz NOT NULL);
+CREATE TABLE cdcbridge_signal (id varchar(42) PRIMARY KEY, type varchar(32) NOT NULL, data varchar(2048));
+
+-- The publication over exactly the tables the consumers read, plus capture's own two (pgoutput streams only
+-- published tables).
 CREATE PUBLICATION cdcbridge_odoo FOR TABLE
     stock_quant, stock_move, stock_move_line, stock_picking, stock_picking_type, stock_location, stock_warehouse,
-    stock_lot, product_product, product_template, uom_uom, sale_order, sale_order_line, res_partner, res_company;
+    stock_lot, product_product, product_template, uom_uom, sale_order, sale_order_line, res_partner, res_company,
+    cdcbridge_signal, cdcbridge_heartbeat;
