@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 CONFIG ?= Release
 
-.PHONY: deps restore build run up down test bench format clean nuget-placeholder
+.PHONY: deps restore build run up down test bench format clean nuget-placeholder connect-register compose-up compose-down
 
 deps:
 	@bash build/install-deps.sh
@@ -30,6 +30,22 @@ test: build
 ## Figures for the README: Avro encode/decode throughput (capture and availability figures come with their issues).
 bench: build
 	@dotnet artifacts/bin/CdcBridge.Benchmarks/release/CdcBridge.Benchmarks.dll
+
+CONNECT_URL ?= http://localhost:8083
+
+## Registers (or updates) the Debezium connector of connect/odoo-connector.json with a Kafka Connect REST URL.
+connect-register:
+	@jq '.config' connect/odoo-connector.json | curl -fsS -X PUT -H 'Content-Type: application/json' --data @- \
+		"$(CONNECT_URL)/connectors/$$(jq -r .name connect/odoo-connector.json)/config" && echo
+
+## Production-like parts with Docker (not on the build machines): PostgreSQL, Kafka, Schema Registry, Connect + Debezium.
+compose-up:
+	@test -f connect/secrets/odoo-db.properties || { echo "Create connect/secrets/odoo-db.properties from the .example first."; exit 1; }
+	docker compose up -d --wait
+	@$(MAKE) --no-print-directory connect-register CONNECT_URL=http://localhost:8083
+
+compose-down:
+	docker compose down
 
 format:
 	@dotnet format CdcBridge.sln --verify-no-changes

@@ -7,7 +7,8 @@ packages=(
   librdkafka-dev      # librdkafka.so for Confluent.Kafka and the embedded broker (mock cluster)
   kcat                # outside Kafka client used by tests and by users
   postgresql          # initdb/pg_ctl for the embedded PostgreSQL (logical replication)
-  jq                  # reading .cdcbridge/endpoints.json from the shell
+  jq                  # reading .cdcbridge/endpoints.json and connect/ configs from the shell
+  curl                # make connect-register
   python3-avro        # independent Avro implementation for cross-checks
   python3-confluent-kafka  # independent Kafka + Schema Registry client for cross-checks
   python3-requests    # needed by python3-confluent-kafka's schema registry client (only "suggested" by it)

@@ -6,6 +6,7 @@ var root = new RootCommand("CdcBridge: Odoo change data capture to Kafka, availa
     DevCommand.Create(),
     TopicsCommand.Create(),
     SchemasCommand.Create(),
+    OdooCommand.Create(),
 };
 
 // Ctrl+C and SIGTERM cancel the running command; it then has this long to stop its parts cleanly.
