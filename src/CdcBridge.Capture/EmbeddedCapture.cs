@@ -1,0 +1,466 @@
+using System.Text.Json;
+using CdcBridge.Avro.Confluent;
+using CdcBridge.Avro.Generic;
+using CdcBridge.Avro.Registry;
+using CdcBridge.Avro.Schemas;
+using CdcBridge.Debezium;
+using Confluent.Kafka;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+using Npgsql.Replication;
+using Npgsql.Replication.PgOutput;
+using Npgsql.Replication.PgOutput.Messages;
+using NpgsqlTypes;
+
+namespace CdcBridge.Capture;
+
+/// <summary>What the embedded capture connects to.</summary>
+public sealed record CaptureOptions
+{
+    /// <summary>A connection string of the captured database for a user allowed to replicate.</summary>
+    public required string ConnectionString { get; init; }
+
+    public required string KafkaBootstrap { get; init; }
+
+    public required ISchemaRegistryClient Registry { get; init; }
+
+    public CaptureSettings Settings { get; init; } = CaptureSettings.Odoo;
+
+    /// <summary>Drop the slot and snapshot again (the embedded broker forgets everything on restart).</summary>
+    public bool FreshSnapshot { get; init; } = true;
+}
+
+/// <summary>
+/// A Debezium-compatible change capture of PostgreSQL into Kafka: a pgoutput slot, a consistent initial snapshot from
+/// the slot's exported snapshot (<c>op: r</c>), then streaming of inserts, updates, deletes (+ tombstones) and
+/// truncates as Debezium envelopes in Confluent Avro, keyed by primary key and partitioned like Java's producer. The
+/// slot confirms a transaction's LSN only after Kafka acknowledged all of it and everything before it: a crash can
+/// repeat events, never lose them.
+/// </summary>
+public sealed partial class EmbeddedCapture : IAsyncDisposable
+{
+    private readonly CaptureOptions _options;
+    private readonly ILogger _logger;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly TaskCompletionSource _snapshotDone = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly AckTracker _acks = new();
+    private readonly Dictionary<uint, CapturedTable> _byRelation = [];
+    private readonly Dictionary<string, CapturedTable> _byName = [];
+    private readonly IProducer<byte[]?, byte[]?> _producer;
+    private readonly HashSet<string> _captured;
+    private Task _loop = Task.CompletedTask;
+    private long _events;
+    private string? _lastCommitLsn;
+    private volatile string? _fault;
+
+    private EmbeddedCapture(CaptureOptions options, ILogger logger)
+    {
+        _options = options;
+        _logger = logger;
+        _captured = options.Settings.Tables.ToHashSet(StringComparer.Ordinal);
+        _producer = new ProducerBuilder<byte[]?, byte[]?>(new ProducerConfig
+        {
+            BootstrapServers = options.KafkaBootstrap,
+            Partitioner = Partitioner.Murmur2Random, // what Java's producer (and so Debezium) uses for keyed records
+            EnableIdempotence = true,
+            Acks = Acks.All,
+            LingerMs = 5,
+        }).Build();
+    }
+
+    /// <summary>Completes when the initial snapshot is in Kafka (at once when streaming resumes an existing slot).</summary>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Usage", "VSTHRD003", Justification = "Exposes the capture's own lifecycle tasks to callers.")]
+    public Task SnapshotCompleted => _snapshotDone.Task;
+
+    /// <summary>Faults when capture stops on an error (a refused schema, a failed delivery, a lost connection).</summary>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Usage", "VSTHRD003", Justification = "Exposes the capture's own lifecycle tasks to callers.")]
+    public Task Completion => _loop;
+
+    public long EventsCaptured => Interlocked.Read(ref _events);
+
+    /// <summary>The LSN the slot may confirm: everything before it is acknowledged by Kafka.</summary>
+    public NpgsqlLogSequenceNumber ConfirmedLsn => _acks.Confirmable;
+
+    public static Task<EmbeddedCapture> StartAsync(CaptureOptions options, ILogger logger, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var capture = new EmbeddedCapture(options, logger);
+        capture._loop = Task.Run(() => capture.RunAsync(capture._stop.Token), CancellationToken.None);
+        return Task.FromResult(capture);
+    }
+
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Usage", "VSTHRD003", Justification = "Waits for the loop this instance started.")]
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        try
+        {
+            await _loop;
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        catch (Exception e) when (e is NpgsqlException or KafkaException or InvalidOperationException or SchemaRegistryException)
+        {
+            // Already reported through Completion.
+        }
+
+        _producer.Flush(TimeSpan.FromSeconds(10));
+        _producer.Dispose();
+        _stop.Dispose();
+    }
+
+    private async Task RunAsync(CancellationToken ct)
+    {
+        var settings = _options.Settings;
+        await using var replication = new LogicalReplicationConnection(_options.ConnectionString);
+        await replication.Open(ct);
+        await using var sql = new NpgsqlConnection(_options.ConnectionString);
+        await sql.OpenAsync(ct);
+
+        var exists = await SlotExistsAsync(sql, settings.SlotName, ct);
+        if (exists && _options.FreshSnapshot)
+        {
+            await using var drop = new NpgsqlCommand("SELECT pg_drop_replication_slot($1)", sql) { Parameters = { new() { Value = settings.SlotName } } };
+            await drop.ExecuteNonQueryAsync(ct);
+            exists = false;
+        }
+
+        PgOutputReplicationSlot slot;
+        if (exists)
+        {
+            slot = new PgOutputReplicationSlot(settings.SlotName);
+            _snapshotDone.TrySetResult();
+        }
+        else
+        {
+            slot = await replication.CreatePgOutputReplicationSlot(settings.SlotName, slotSnapshotInitMode: LogicalSlotSnapshotInitMode.Export, cancellationToken: ct);
+            await SnapshotAsync(slot, ct);
+        }
+
+        using var heartbeat = new Timer(_ => SendHeartbeat(), null,
+            settings.HeartbeatInterval > TimeSpan.Zero ? settings.HeartbeatInterval : Timeout.InfiniteTimeSpan,
+            settings.HeartbeatInterval > TimeSpan.Zero ? settings.HeartbeatInterval : Timeout.InfiniteTimeSpan);
+        await StreamAsync(replication, slot, ct);
+    }
+
+    private async Task SnapshotAsync(PgOutputReplicationSlot slot, CancellationToken ct)
+    {
+        // A second connection reads every table in the slot's exported snapshot: exactly what is before the slot's
+        // consistent point, so streaming continues with no gap and no overlap.
+        await using var connection = new NpgsqlConnection(_options.ConnectionString);
+        await connection.OpenAsync(ct);
+        await using var tx = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, ct);
+        await using (var set = new NpgsqlCommand($"SET TRANSACTION SNAPSHOT '{slot.SnapshotName}'", connection, tx))
+        {
+            await set.ExecuteNonQueryAsync(ct);
+        }
+
+        long txId;
+        await using (var xid = new NpgsqlCommand("SELECT txid_current()", connection, tx))
+        {
+            txId = (long)(await xid.ExecuteScalarAsync(ct))!;
+        }
+
+        var tables = new List<CapturedTable>();
+        foreach (var name in _options.Settings.Tables)
+        {
+            var (schema, table) = Split(name);
+            tables.Add(await LoadTableAsync(connection, schema, table, ct));
+        }
+
+        var lsn = (long)(ulong)slot.ConsistentPoint;
+        var entry = new List<(CapturedTable, GenericRecord)>();
+        var records = 0;
+        var pending = new List<Task>();
+        for (var t = 0; t < tables.Count; t++)
+        {
+            var table = tables[t];
+            var columns = string.Join(", ", table.Table.Columns.Select(c => $"\"{c.Name}\"::text"));
+            var order = table.Table.PrimaryKey.Count > 0 ? " ORDER BY " + string.Join(", ", table.Table.PrimaryKey.Select(k => $"\"{k}\"")) : "";
+            await using var select = new NpgsqlCommand($"SELECT {columns} FROM \"{table.Table.Schema}\".\"{table.Table.Name}\"{order}", connection, tx);
+            await using var reader = await select.ExecuteReaderAsync(ct);
+            var rows = new List<GenericRecord>();
+            while (await reader.ReadAsync(ct))
+            {
+                var texts = new string?[reader.FieldCount];
+                for (var i = 0; i < texts.Length; i++)
+                {
+                    texts[i] = await reader.IsDBNullAsync(i, ct) ? null : reader.GetString(i);
+                }
+
+                rows.Add(table.Row(texts));
+            }
+
+            foreach (var row in rows)
+            {
+                entry.Add((table, row));
+            }
+
+            records += rows.Count;
+        }
+
+        // source.snapshot: "first" on the very first record, "last" on the very last, "true" between (3.0.x).
+        var now = DateTime.UtcNow;
+        var tracked = _acks.Track(slot.ConsistentPoint, entry.Count);
+        for (var i = 0; i < entry.Count; i++)
+        {
+            var (table, row) = entry[i];
+            var marker = i == 0 ? "first" : i == entry.Count - 1 ? "last" : "true";
+            var source = Source(table, now, marker, lsn, txId, $"[null,\"{lsn}\"]");
+            var envelope = Envelope(table, null, row, source, "r");
+            pending.Add(ProduceAsync(table, table.Key(row), envelope, tracked));
+        }
+
+        await Task.WhenAll(pending);
+        _producer.Flush(ct);
+        await tx.CommitAsync(ct);
+        LogSnapshot(_logger, records, tables.Count, slot.ConsistentPoint.ToString());
+        _snapshotDone.TrySetResult();
+    }
+
+    private async Task StreamAsync(LogicalReplicationConnection replication, PgOutputReplicationSlot slot, CancellationToken ct)
+    {
+        await using var catalog = new NpgsqlConnection(_options.ConnectionString);
+        await catalog.OpenAsync(ct);
+        var options = new PgOutputReplicationOptions(_options.Settings.PublicationName, PgOutputProtocolVersion.V1);
+        var transaction = new List<(CapturedTable Table, GenericRecord? Key, GenericRecord Envelope, bool Tombstone)>();
+        long txId = 0;
+        var commitTs = DateTime.UtcNow;
+        var lastConfirmed = _acks.Confirmable;
+
+        await foreach (var message in replication.StartReplication(slot, options, ct))
+        {
+            if (_fault is { } fault)
+            {
+                throw new InvalidOperationException(fault);
+            }
+
+            switch (message)
+            {
+                case BeginMessage begin:
+                    txId = begin.TransactionXid;
+                    commitTs = begin.TransactionCommitTimestamp;
+                    transaction.Clear();
+                    break;
+                case RelationMessage relation:
+                    await OnRelationAsync(catalog, relation, ct);
+                    break;
+                case InsertMessage insert when Table(insert.Relation) is { } table:
+                    var inserted = await RowAsync(table, insert.NewRow, ct);
+                    transaction.Add((table, table.Key(inserted), Envelope(table, null, inserted, StreamSource(table, commitTs, message.WalStart, txId), "c"), false));
+                    break;
+                case UpdateMessage update when Table(update.Relation) is { } table:
+                    GenericRecord? before = update switch
+                    {
+                        FullUpdateMessage full => await RowAsync(table, full.OldRow, ct),
+                        IndexUpdateMessage index => await RowAsync(table, index.Key, ct),
+                        _ => null, // replica identity DEFAULT: no old row unless the key changed
+                    };
+                    var after = await RowAsync(table, update.NewRow, ct);
+                    transaction.Add((table, table.Key(after), Envelope(table, before, after, StreamSource(table, commitTs, message.WalStart, txId), "u"), false));
+                    break;
+                case DeleteMessage delete when Table(delete.Relation) is { } table:
+                    var old = delete switch
+                    {
+                        FullDeleteMessage full => await RowAsync(table, full.OldRow, ct),
+                        KeyDeleteMessage key => await RowAsync(table, key.Key, ct),
+                        _ => throw new InvalidOperationException("A delete without its old row."),
+                    };
+                    var deleteKey = table.Key(old);
+                    transaction.Add((table, deleteKey, Envelope(table, old, null, StreamSource(table, commitTs, message.WalStart, txId), "d"), false));
+                    if (_options.Settings.TombstonesOnDelete)
+                    {
+                        transaction.Add((table, deleteKey, Envelope(table, old, null, StreamSource(table, commitTs, message.WalStart, txId), "d"), true));
+                    }
+
+                    break;
+                case TruncateMessage truncate when !_options.Settings.SkippedOperations.Contains('t'):
+                    foreach (var relation in truncate.Relations)
+                    {
+                        if (Table(relation) is { } table)
+                        {
+                            transaction.Add((table, null, Envelope(table, null, null, StreamSource(table, commitTs, message.WalStart, txId), "t"), false));
+                        }
+                    }
+
+                    break;
+                case CommitMessage commit:
+                    await PublishAsync(transaction, commit.TransactionEndLsn, ct);
+                    _lastCommitLsn = ((long)(ulong)commit.CommitLsn).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                    transaction.Clear();
+                    break;
+            }
+
+            var confirmable = _acks.Confirmable;
+            if (confirmable > lastConfirmed)
+            {
+                replication.SetReplicationStatus(confirmable);
+                await replication.SendStatusUpdate(ct);
+                lastConfirmed = confirmable;
+            }
+        }
+    }
+
+    private async Task PublishAsync(List<(CapturedTable Table, GenericRecord? Key, GenericRecord Envelope, bool Tombstone)> records, NpgsqlLogSequenceNumber commitEnd, CancellationToken ct)
+    {
+        var tracked = _acks.Track(commitEnd, records.Count);
+        foreach (var (table, key, envelope, tombstone) in records)
+        {
+            ct.ThrowIfCancellationRequested();
+            await ProduceAsync(table, key, tombstone ? null : envelope, tracked);
+        }
+    }
+
+    private async Task ProduceAsync(CapturedTable table, GenericRecord? key, GenericRecord? envelope, AckTracker.Entry tracked)
+    {
+        var keyBytes = await table.SerializeKeyAsync(key);
+        var valueBytes = envelope is null ? null : await table.SerializeValueAsync(envelope);
+        _producer.Produce(table.Topic, new Message<byte[]?, byte[]?> { Key = keyBytes, Value = valueBytes }, report =>
+        {
+            if (report.Error.IsError)
+            {
+                // Never confirm past an undelivered record: capture stops and resumes from the confirmed LSN.
+                _fault = $"Kafka did not take a record for {table.Topic}: {report.Error.Reason}";
+                return;
+            }
+
+            Interlocked.Increment(ref _events);
+            _acks.Acknowledge(tracked);
+        });
+    }
+
+    private static GenericRecord Envelope(CapturedTable table, GenericRecord? before, GenericRecord? after, GenericRecord source, string op)
+    {
+        var now = DateTime.UtcNow;
+        var micros = (now.Ticks - DateTime.UnixEpoch.Ticks) / 10;
+        return new GenericRecord(table.Envelope)
+        {
+            ["before"] = before,
+            ["after"] = after,
+            ["source"] = source,
+            ["transaction"] = null,
+            ["op"] = op,
+            ["ts_ms"] = micros / 1000,
+            ["ts_us"] = micros,
+            ["ts_ns"] = micros * 1000,
+        };
+    }
+
+    private GenericRecord StreamSource(CapturedTable table, DateTime commitTs, NpgsqlLogSequenceNumber lsn, long txId)
+    {
+        var position = (long)(ulong)lsn;
+        var sequence = JsonSerializer.Serialize(new[] { _lastCommitLsn, position.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+        return Source(table, commitTs, "false", position, txId, sequence);
+    }
+
+    private GenericRecord Source(CapturedTable table, DateTime at, string snapshot, long lsn, long txId, string sequence)
+    {
+        var micros = (at.ToUniversalTime().Ticks - DateTime.UnixEpoch.Ticks) / 10;
+        return new GenericRecord(table.Source)
+        {
+            ["version"] = CaptureSettings.EmulatedDebeziumVersion,
+            ["connector"] = "postgresql",
+            ["name"] = _options.Settings.TopicPrefix,
+            ["ts_ms"] = micros / 1000,
+            ["snapshot"] = snapshot,
+            ["db"] = new NpgsqlConnectionStringBuilder(_options.ConnectionString).Database,
+            ["sequence"] = sequence,
+            ["ts_us"] = micros,
+            ["ts_ns"] = micros * 1000,
+            ["schema"] = table.Table.Schema,
+            ["table"] = table.Table.Name,
+            ["txId"] = txId,
+            ["lsn"] = lsn,
+            ["xmin"] = null,
+        };
+    }
+
+    private static async Task<GenericRecord> RowAsync(CapturedTable table, ReplicationTuple tuple, CancellationToken ct)
+    {
+        var texts = new string?[table.Table.Columns.Count];
+        var toast = new bool[texts.Length];
+        var i = 0;
+        await foreach (var value in tuple.WithCancellation(ct))
+        {
+            if (i < texts.Length)
+            {
+                toast[i] = value.IsUnchangedToastedValue;
+                texts[i] = value.IsDBNull || value.IsUnchangedToastedValue ? null : await value.Get<string>(ct);
+            }
+
+            i++;
+        }
+
+        return table.Row(texts, c => toast[c]);
+    }
+
+    private CapturedTable? Table(RelationMessage relation) => _byRelation.GetValueOrDefault(relation.RelationId);
+
+    /// <summary>A relation message precedes a table's first change and follows every DDL: (re)load its description.</summary>
+    private async Task OnRelationAsync(NpgsqlConnection catalog, RelationMessage relation, CancellationToken ct)
+    {
+        var name = $"{relation.Namespace}.{relation.RelationName}";
+        if (!_captured.Contains(name))
+        {
+            return;
+        }
+
+        var known = _byName.GetValueOrDefault(name);
+        var columns = relation.Columns.Select(c => c.ColumnName).ToList();
+        if (known is null || !known.Table.Columns.Select(c => c.Name).SequenceEqual(columns))
+        {
+            known = await LoadTableAsync(catalog, relation.Namespace, relation.RelationName, ct);
+            LogSchema(_logger, name, columns.Count);
+        }
+
+        _byRelation[relation.RelationId] = known;
+    }
+
+    private async Task<CapturedTable> LoadTableAsync(NpgsqlConnection connection, string schema, string table, CancellationToken ct)
+    {
+        var captured = new CapturedTable(await PgCatalog.ReadTableAsync(connection, schema, table, ct), _options.Settings, _options.Registry);
+        await captured.RegisterAsync(); // an incompatible new schema stops capture here, before anything is produced
+        _byName[$"{schema}.{table}"] = captured;
+        return captured;
+    }
+
+    private void SendHeartbeat()
+    {
+        try
+        {
+            if (_options.Settings.HeartbeatActionQuery is { } query)
+            {
+                using var connection = new NpgsqlConnection(_options.ConnectionString);
+                connection.Open();
+                using var command = new NpgsqlCommand(query, connection);
+                command.ExecuteNonQuery();
+            }
+        }
+        catch (NpgsqlException e)
+        {
+            LogHeartbeatFailed(_logger, e.Message);
+        }
+    }
+
+    private static async Task<bool> SlotExistsAsync(NpgsqlConnection connection, string slot, CancellationToken ct)
+    {
+        await using var command = new NpgsqlCommand("SELECT 1 FROM pg_replication_slots WHERE slot_name = $1", connection) { Parameters = { new() { Value = slot } } };
+        return await command.ExecuteScalarAsync(ct) is not null;
+    }
+
+    private static (string Schema, string Table) Split(string name)
+    {
+        var dot = name.IndexOf('.', StringComparison.Ordinal);
+        return dot > 0 ? (name[..dot], name[(dot + 1)..]) : ("public", name);
+    }
+
+    [LoggerMessage(1, LogLevel.Information, "Snapshot: {Records} rows of {Tables} tables, streaming from {Lsn}")]
+    private static partial void LogSnapshot(ILogger logger, int records, int tables, string lsn);
+
+    [LoggerMessage(2, LogLevel.Information, "Table {Table} described with {Columns} columns")]
+    private static partial void LogSchema(ILogger logger, string table, int columns);
+
+    [LoggerMessage(3, LogLevel.Warning, "Heartbeat action query failed: {Reason}")]
+    private static partial void LogHeartbeatFailed(ILogger logger, string reason);
+}

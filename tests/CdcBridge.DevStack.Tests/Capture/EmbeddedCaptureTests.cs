@@ -1,0 +1,141 @@
+using CdcBridge.Avro.Confluent;
+using CdcBridge.Avro.Registry;
+using CdcBridge.Capture;
+using CdcBridge.Debezium;
+using CdcBridge.Debezium.Events;
+using CdcBridge.DevStack.SchemaRegistry;
+using CdcBridge.Testing;
+using Confluent.Kafka;
+using Microsoft.Extensions.Logging.Abstractions;
+using Npgsql;
+
+namespace CdcBridge.DevStack.Tests.Capture;
+
+/// <summary>The embedded capture against a real PostgreSQL, the embedded broker and the embedded registry.</summary>
+public sealed class EmbeddedCaptureTests(InfrastructureFixture fixture) : IAsyncLifetime
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
+    private readonly ITestInfrastructure _infra = fixture.Infrastructure;
+    private readonly string _prefix = UniqueName.For("cap")[..16];
+    private string _odoo = "";
+    private EmbeddedSchemaRegistry? _registry;
+    private SchemaRegistryClient? _client;
+    private EmbeddedCapture? _capture;
+
+    private CaptureSettings Settings => CaptureSettings.Odoo with { TopicPrefix = _prefix, SlotName = _prefix };
+
+    public async ValueTask InitializeAsync()
+    {
+        _odoo = await _infra.CreateOdooDatabaseAsync();
+        _registry = await EmbeddedSchemaRegistry.StartAsync(await _infra.CreateEmptyDatabaseAsync());
+        _client = new SchemaRegistryClient(new SchemaRegistryOptions { Url = _registry.Url });
+        _capture = await EmbeddedCapture.StartAsync(new CaptureOptions
+        {
+            ConnectionString = _odoo,
+            KafkaBootstrap = _infra.KafkaBootstrap,
+            Registry = _client,
+            Settings = Settings,
+        }, NullLogger.Instance);
+    }
+
+    [Fact]
+    public async Task The_snapshot_reads_every_quant_then_an_insert_update_and_delete_stream_as_c_u_d_and_a_tombstone()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await _capture!.SnapshotCompleted.WaitAsync(Patience, ct);
+        long quants;
+        await using (var db = new NpgsqlConnection(_odoo))
+        {
+            await db.OpenAsync(ct);
+            await using var count = new NpgsqlCommand("SELECT count(*) FROM stock_quant", db);
+            quants = (long)(await count.ExecuteScalarAsync(ct))!;
+        }
+
+        using var consumer = Consumer($"{_prefix}.public.stock_quant");
+        var snapshot = await ReadAsync(consumer, (int)quants, ct);
+        snapshot.Should().OnlyContain(c => c.Operation == ChangeOperation.Read && c.Source!.IsSnapshot);
+        snapshot.Select(c => c.After!.GetInt("id")).Should().OnlyHaveUniqueItems().And.HaveCount((int)quants);
+        snapshot.Count(c => c.Source!.Snapshot == "first").Should().Be(1, "the very first snapshot record is marked first");
+
+        await using (var db = new NpgsqlConnection(_odoo))
+        {
+            await db.OpenAsync(ct);
+            await Execute(db, "INSERT INTO stock_quant (id, product_id, location_id, quantity, reserved_quantity, in_date) VALUES (990001, 1, 11, 7, 0, now() AT TIME ZONE 'UTC')", ct);
+            await Execute(db, "UPDATE stock_quant SET quantity = 12.5 WHERE id = 990001", ct);
+            await Execute(db, "DELETE FROM stock_quant WHERE id = 990001", ct);
+        }
+
+        var streamed = (await ReadAsync(consumer, 4, ct)).Where(c => c.Key!.GetInt("id") == 990001).ToList();
+        streamed.Select(c => c.Operation).Should().Equal(ChangeOperation.Create, ChangeOperation.Update, ChangeOperation.Delete, ChangeOperation.Tombstone);
+        streamed[0].After!.GetDecimal("quantity")!.Value.CompareTo(Avro.Generic.AvroDecimal.Parse("7")).Should().Be(0);
+        streamed[1].Before!.GetDecimal("quantity")!.Value.CompareTo(Avro.Generic.AvroDecimal.Parse("7")).Should().Be(0, "REPLICA IDENTITY FULL gives the old row");
+        streamed[1].After!.GetDecimal("quantity").Should().Be(Avro.Generic.AvroDecimal.Parse("12.5"));
+        streamed[2].Before!.GetInt("id").Should().Be(990001);
+        streamed[2].Source!.Lsn.Should().BeGreaterThan(streamed[1].Source!.Lsn!.Value, "changes carry their WAL position in commit order");
+        streamed[0].Source!.TxId.Should().NotBe(streamed[1].Source!.TxId, "each statement was its own transaction");
+        streamed[0].Source!.Version.Should().Be(CaptureSettings.EmulatedDebeziumVersion);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_capture is not null)
+        {
+            await _capture.DisposeAsync();
+        }
+
+        await using (var db = new NpgsqlConnection(_odoo))
+        {
+            await db.OpenAsync();
+            await Execute(db, $"SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = '{_prefix}'", CancellationToken.None);
+        }
+
+        _client?.Dispose();
+        if (_registry is not null)
+        {
+            await _registry.DisposeAsync();
+        }
+    }
+
+    private IConsumer<byte[]?, byte[]?> Consumer(string topic)
+    {
+        var consumer = new ConsumerBuilder<byte[]?, byte[]?>(new ConsumerConfig
+        {
+            BootstrapServers = _infra.KafkaBootstrap,
+            GroupId = UniqueName.For("g"),
+            EnableAutoCommit = false,
+        }).Build();
+        using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = _infra.KafkaBootstrap }).Build();
+        var partitions = admin.GetMetadata(TimeSpan.FromSeconds(10)).Topics.Single(t => t.Topic == topic).Partitions;
+        consumer.Assign(partitions.Select(p => new TopicPartitionOffset(topic, p.PartitionId, Offset.Beginning)));
+        return consumer;
+    }
+
+    private async Task<List<RowChange>> ReadAsync(IConsumer<byte[]?, byte[]?> consumer, int count, CancellationToken ct)
+    {
+        var deserializer = new AvroDeserializer(_client!);
+        var changes = new List<RowChange>();
+        var deadline = DateTime.UtcNow + Patience;
+        while (changes.Count < count && DateTime.UtcNow < deadline)
+        {
+            ct.ThrowIfCancellationRequested();
+            if (consumer.Consume(TimeSpan.FromMilliseconds(200)) is not { } record)
+            {
+                continue;
+            }
+
+            var context = new SerializationContext(MessageComponentType.Value, record.Topic);
+            var key = record.Message.Key is null ? null : await deserializer.DeserializeAsync(record.Message.Key, false, context);
+            var value = record.Message.Value is null ? null : await deserializer.DeserializeAsync(record.Message.Value, false, context);
+            changes.Add(ChangeEventReader.Read(record.Topic, key, value));
+        }
+
+        changes.Should().HaveCount(count, "every change reaches Kafka");
+        return changes;
+    }
+
+    private static async Task Execute(NpgsqlConnection db, string sql, CancellationToken ct)
+    {
+        await using var command = new NpgsqlCommand(sql, db);
+        await command.ExecuteNonQueryAsync(ct);
+    }
+}
