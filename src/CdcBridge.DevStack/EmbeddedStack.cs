@@ -1,4 +1,6 @@
 using CdcBridge.Avro.Registry;
+using CdcBridge.Capture;
+using CdcBridge.Debezium;
 using CdcBridge.DevStack.Kafka;
 using CdcBridge.DevStack.Odoo;
 using CdcBridge.DevStack.Postgres;
@@ -38,6 +40,11 @@ public sealed partial class EmbeddedStack : IAsyncDisposable
 
     public EmbeddedSchemaRegistry? Registry { get; private set; }
 
+    /// <summary>The embedded change capture of the odoo database into odoo.public.* topics.</summary>
+    public EmbeddedCapture? Capture { get; private set; }
+
+    private SchemaRegistryClient? _captureRegistry;
+
     public EmbeddedPostgres Postgres { get; }
 
     public EmbeddedKafka Kafka { get; }
@@ -66,6 +73,7 @@ public sealed partial class EmbeddedStack : IAsyncDisposable
             {
                 await stack.PrepareDatabasesAsync(options, ct);
                 await stack.StartRegistryAsync(loggerFactory, ct);
+                await stack.StartCaptureAsync(loggerFactory, ct);
                 await stack.Endpoints.WriteAsync(state, ct);
                 return stack;
             }
@@ -93,6 +101,26 @@ public sealed partial class EmbeddedStack : IAsyncDisposable
         using var client = new SchemaRegistryClient(new SchemaRegistryOptions { Url = Registry.Url });
         await OwnTopics.RegisterAsync(client, ct);
         LogRegistry(_logger, Registry.Url, OwnTopics.Partitions.Count);
+    }
+
+    /// <summary>
+    /// Capture starts with a fresh snapshot every time: the embedded broker forgot the topics, so the slot is dropped
+    /// and the odoo database is read again (DESIGN: every start comes up consistent). The stack is up once the
+    /// snapshot is in Kafka.
+    /// </summary>
+    private async Task StartCaptureAsync(ILoggerFactory loggerFactory, CancellationToken ct)
+    {
+        _captureRegistry = new SchemaRegistryClient(new SchemaRegistryOptions { Url = Registry!.Url });
+        Capture = await EmbeddedCapture.StartAsync(new CaptureOptions
+        {
+            ConnectionString = Postgres.ConnectionString(OdooDatabase),
+            KafkaBootstrap = Kafka.BootstrapServers,
+            Registry = _captureRegistry,
+            Settings = CaptureSettings.Odoo,
+            FreshSnapshot = true,
+        }, loggerFactory.CreateLogger("cdcbridge.capture"), ct);
+        var first = await Task.WhenAny(Capture.SnapshotCompleted, Capture.Completion).WaitAsync(TimeSpan.FromMinutes(10), ct);
+        await first; // a capture that failed during the snapshot fails the start with its reason
     }
 
     private async Task PrepareDatabasesAsync(StackOptions options, CancellationToken ct)
@@ -125,6 +153,12 @@ public sealed partial class EmbeddedStack : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         File.Delete(StackEndpoints.PathIn(_stateDirectory));
+        if (Capture is not null)
+        {
+            await Capture.DisposeAsync();
+        }
+
+        _captureRegistry?.Dispose();
         if (Registry is not null)
         {
             await Registry.DisposeAsync();

@@ -19,6 +19,11 @@ internal static class StackReport
             Console.WriteLine($"  Schema Registry               {registry.Url}  (CdcBridge's topic schemas registered)");
         }
 
+        if (stack.Capture is { } capture)
+        {
+            Console.WriteLine($"  Change capture                slot {Debezium.CaptureSettings.Odoo.SlotName}, snapshot of {capture.EventsCaptured} rows in {Debezium.CaptureSettings.Odoo.TopicPrefix}.public.<table>");
+        }
+
         if (stack.Seeded is { } s)
         {
             Console.WriteLine($"  Odoo retailer (seeded)        {s.Products} products, {s.Quants} quants, {s.Warehouses} warehouses, {s.SaleOrders} sale orders");

@@ -37,11 +37,19 @@ internal static class StatusView
             await using var connection = new NpgsqlConnection(stack.Endpoints.Postgres.Odoo);
             await connection.OpenAsync(ct);
             await using var command = new NpgsqlCommand(
-                "SELECT count(*), coalesce(sum(quantity), 0), coalesce(sum(reserved_quantity), 0), pg_current_wal_lsn()::text FROM stock_quant", connection);
+                """
+                SELECT count(*), coalesce(sum(quantity), 0), coalesce(sum(reserved_quantity), 0), pg_current_wal_lsn()::text,
+                       (SELECT coalesce(confirmed_flush_lsn::text, '-') FROM pg_replication_slots WHERE slot_name = $1),
+                       (SELECT coalesce(pg_current_wal_lsn() - confirmed_flush_lsn, 0) FROM pg_replication_slots WHERE slot_name = $1)
+                FROM stock_quant
+                """, connection)
+            { Parameters = { new() { Value = Debezium.CaptureSettings.Odoo.SlotName } } };
             await using var reader = await command.ExecuteReaderAsync(ct);
             await reader.ReadAsync(ct);
+            var confirmed = await reader.IsDBNullAsync(4, ct) ? "-" : reader.GetString(4);
+            var lagBytes = await reader.IsDBNullAsync(5, ct) ? 0m : reader.GetDecimal(5);
             odoo = string.Create(CultureInfo.InvariantCulture,
-                $"odoo: {reader.GetInt64(0)} quants, on hand {reader.GetDecimal(1):0}, reserved {reader.GetDecimal(2):0}, WAL {reader.GetString(3)}");
+                $"odoo: {reader.GetInt64(0)} quants, on hand {reader.GetDecimal(1):0}, reserved {reader.GetDecimal(2):0}, WAL {reader.GetString(3)} | capture: {stack.Capture?.EventsCaptured ?? 0} events, slot confirmed {confirmed}, {lagBytes:0} bytes behind");
         }
         catch (NpgsqlException e)
         {

@@ -3,6 +3,7 @@ confluent_kafka.avro AvroProducer/AvroConsumer (which use Apache Avro for Python
 
   confluent_avro.py produce BOOTSTRAP REGISTRY TOPIC SCHEMA.avsc     writes the records below
   confluent_avro.py consume BOOTSTRAP REGISTRY TOPIC COUNT           prints each value as one JSON line
+  confluent_avro.py follow BOOTSTRAP REGISTRY TOPIC FIELD VALUE COUNT prints key and value of records whose key FIELD is VALUE
 """
 import datetime
 import decimal
@@ -57,6 +58,29 @@ def main():
             if message.error():
                 raise SystemExit(str(message.error()))
             print(json.dumps(to_json(message.value()), ensure_ascii=False, sort_keys=True), flush=True)
+            seen += 1
+        consumer.close()
+        if seen < count:
+            raise SystemExit(f"read {seen} of {count} records")
+    elif mode == "follow":
+        field, wanted, count = sys.argv[5], int(sys.argv[6]), int(sys.argv[7])
+        consumer = AvroConsumer({"bootstrap.servers": bootstrap, "schema.registry.url": registry,
+                                 "group.id": "follow-" + topic + "-" + str(wanted), "auto.offset.reset": "earliest"})
+        consumer.subscribe([topic])
+        seen = 0
+        deadline = datetime.datetime.now() + datetime.timedelta(seconds=60)
+        while seen < count and datetime.datetime.now() < deadline:
+            message = consumer.poll(1.0)
+            if message is None:
+                continue
+            if message.error():
+                raise SystemExit(str(message.error()))
+            key = message.key()
+            if key is None or key.get(field) != wanted:
+                continue
+            record = {"key": to_json(key), "value": to_json(message.value())}
+            print(json.dumps(record, ensure_ascii=False, sort_keys=True,
+                             default=lambda o: o.hex() if isinstance(o, (bytes, bytearray)) else str(o)), flush=True)
             seen += 1
         consumer.close()
         if seen < count:

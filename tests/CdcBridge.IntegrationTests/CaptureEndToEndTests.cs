@@ -1,0 +1,65 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using Npgsql;
+
+namespace CdcBridge.IntegrationTests;
+
+/// <summary>
+/// With the stack up, quant changes in the odoo database appear on odoo.public.stock_quant as Debezium envelopes,
+/// read by an independent Confluent Avro client (Debian's python3-confluent-kafka AvroConsumer) through the registry.
+/// </summary>
+public sealed class CaptureEndToEndTests(RunningStack stack) : IClassFixture<RunningStack>
+{
+    [Fact]
+    public async Task An_insert_update_and_delete_of_a_quant_arrive_as_c_u_d_and_a_tombstone_for_a_confluent_avro_consumer()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using (var odoo = new NpgsqlConnection(stack.Endpoints.Postgres.Odoo))
+        {
+            await odoo.OpenAsync(ct);
+            foreach (var sql in new[]
+            {
+                "INSERT INTO stock_quant (id, product_id, location_id, quantity, reserved_quantity, in_date) VALUES (990002, 1, 11, 7, 0, '2026-11-22 10:00:00')",
+                "UPDATE stock_quant SET quantity = 14 WHERE id = 990002",
+                "DELETE FROM stock_quant WHERE id = 990002",
+            })
+            {
+                await using var command = new NpgsqlCommand(sql, odoo);
+                await command.ExecuteNonQueryAsync(ct);
+            }
+        }
+
+        var lines = (await PythonAsync(["follow", stack.Endpoints.Kafka.Bootstrap, stack.Endpoints.SchemaRegistry!.Url, "odoo.public.stock_quant", "id", "990002", "4"], ct))
+            .Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonNode.Parse(l)!).ToList();
+
+        lines.Select(l => l["value"]?["op"]?.GetValue<string>()).Should().Equal("c", "u", "d", null);
+        lines[3]["value"].Should().BeNull("a delete is followed by a tombstone");
+        var created = lines[0]["value"]!;
+        created["after"]!["quantity"]!["scale"]!.GetValue<int>().Should().Be(0, "numeric without scale travels as io.debezium.data.VariableScaleDecimal");
+        created["after"]!["in_date"]!.GetValue<long>().Should().Be(1_795_341_600_000_000, "timestamps are MicroTimestamp µs since the epoch");
+        created["source"]!["connector"]!.GetValue<string>().Should().Be("postgresql");
+        created["source"]!["table"]!.GetValue<string>().Should().Be("stock_quant");
+        created["source"]!["snapshot"]!.GetValue<string>().Should().Be("false");
+        created["source"]!["lsn"]!.GetValue<long>().Should().BePositive();
+        lines[1]["value"]!["before"]!["id"]!.GetValue<int>().Should().Be(990002, "stock_quant has REPLICA IDENTITY FULL: updates carry the old row");
+        lines[2]["value"]!["before"]!["id"]!.GetValue<int>().Should().Be(990002);
+    }
+
+    private static async Task<string> PythonAsync(string[] args, CancellationToken ct)
+    {
+        var info = new ProcessStartInfo("/usr/bin/python3") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Python", "confluent_avro.py"));
+        foreach (var arg in args)
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        info.Environment["PYTHONIOENCODING"] = "utf-8";
+        using var process = Process.Start(info)!;
+        var stdout = process.StandardOutput.ReadToEndAsync(ct);
+        var stderr = process.StandardError.ReadToEndAsync(ct);
+        await process.WaitForExitAsync(ct);
+        process.ExitCode.Should().Be(0, await stderr);
+        return await stdout;
+    }
+}
