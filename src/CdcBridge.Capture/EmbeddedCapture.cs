@@ -138,10 +138,17 @@ public sealed partial class EmbeddedCapture : IAsyncDisposable
             await SnapshotAsync(slot, ct);
         }
 
-        using var heartbeat = new Timer(_ => SendHeartbeat(), null,
-            settings.HeartbeatInterval > TimeSpan.Zero ? settings.HeartbeatInterval : Timeout.InfiniteTimeSpan,
-            settings.HeartbeatInterval > TimeSpan.Zero ? settings.HeartbeatInterval : Timeout.InfiniteTimeSpan);
-        await StreamAsync(replication, slot, ct);
+        using var heartbeats = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var heartbeat = settings.HeartbeatInterval > TimeSpan.Zero ? HeartbeatLoopAsync(replication, heartbeats.Token) : Task.CompletedTask;
+        try
+        {
+            await StreamAsync(replication, slot, ct);
+        }
+        finally
+        {
+            await heartbeats.CancelAsync();
+            await heartbeat;
+        }
     }
 
     private async Task SnapshotAsync(PgOutputReplicationSlot slot, CancellationToken ct)
@@ -425,21 +432,49 @@ public sealed partial class EmbeddedCapture : IAsyncDisposable
         return captured;
     }
 
-    private void SendHeartbeat()
+    /// <summary>
+    /// Every heartbeat interval: a record on <c>__debezium-heartbeat.&lt;prefix&gt;</c>, the action query (an upsert into
+    /// a captured table, so even a quiet Odoo produces WAL the slot can confirm), and the confirmable LSN handed to the
+    /// connection's periodic feedback.
+    /// </summary>
+    private async Task HeartbeatLoopAsync(LogicalReplicationConnection replication, CancellationToken ct)
     {
+        var settings = _options.Settings;
+        var keySchema = (RecordSchema)AvroSchema.Parse("""{"type":"record","name":"ServerNameKey","namespace":"io.debezium.connector.common","fields":[{"name":"serverName","type":"string"}],"connect.version":1,"connect.name":"io.debezium.connector.common.ServerNameKey"}""");
+        var valueSchema = (RecordSchema)AvroSchema.Parse("""{"type":"record","name":"Heartbeat","namespace":"io.debezium.connector.common","fields":[{"name":"ts_ms","type":"long"}],"connect.version":1,"connect.name":"io.debezium.connector.common.Heartbeat"}""");
+        var keySerializer = new AvroSerializer(_options.Registry, keySchema);
+        var valueSerializer = new AvroSerializer(_options.Registry, valueSchema);
+        using var timer = new PeriodicTimer(settings.HeartbeatInterval);
         try
         {
-            if (_options.Settings.HeartbeatActionQuery is { } query)
+            while (await timer.WaitForNextTickAsync(ct))
             {
-                using var connection = new NpgsqlConnection(_options.ConnectionString);
-                connection.Open();
-                using var command = new NpgsqlCommand(query, connection);
-                command.ExecuteNonQuery();
+                try
+                {
+                    var key = await keySerializer.SerializeAsync(new GenericRecord(keySchema) { ["serverName"] = settings.TopicPrefix },
+                        new SerializationContext(MessageComponentType.Key, settings.HeartbeatTopic));
+                    var value = await valueSerializer.SerializeAsync(new GenericRecord(valueSchema) { ["ts_ms"] = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() },
+                        new SerializationContext(MessageComponentType.Value, settings.HeartbeatTopic));
+                    await _producer.ProduceAsync(settings.HeartbeatTopic, new Message<byte[]?, byte[]?> { Key = key, Value = value }, ct);
+                    if (settings.HeartbeatActionQuery is { } query)
+                    {
+                        await using var connection = new NpgsqlConnection(_options.ConnectionString);
+                        await connection.OpenAsync(ct);
+                        await using var command = new NpgsqlCommand(query, connection);
+                        await command.ExecuteNonQueryAsync(ct);
+                    }
+
+                    replication.SetReplicationStatus(_acks.Confirmable);
+                }
+                catch (Exception e) when (e is NpgsqlException or KafkaException or SchemaRegistryException)
+                {
+                    LogHeartbeatFailed(_logger, e.Message);
+                }
             }
         }
-        catch (NpgsqlException e)
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
-            LogHeartbeatFailed(_logger, e.Message);
+            // capture is stopping
         }
     }
 
@@ -461,6 +496,6 @@ public sealed partial class EmbeddedCapture : IAsyncDisposable
     [LoggerMessage(2, LogLevel.Information, "Table {Table} described with {Columns} columns")]
     private static partial void LogSchema(ILogger logger, string table, int columns);
 
-    [LoggerMessage(3, LogLevel.Warning, "Heartbeat action query failed: {Reason}")]
+    [LoggerMessage(3, LogLevel.Warning, "Heartbeat failed: {Reason}")]
     private static partial void LogHeartbeatFailed(ILogger logger, string reason);
 }

@@ -29,20 +29,26 @@ public sealed class EmbeddedCaptureTests(InfrastructureFixture fixture) : IAsync
         _odoo = await _infra.CreateOdooDatabaseAsync();
         _registry = await EmbeddedSchemaRegistry.StartAsync(await _infra.CreateEmptyDatabaseAsync());
         _client = new SchemaRegistryClient(new SchemaRegistryOptions { Url = _registry.Url });
+    }
+
+    private async Task StartCaptureAsync(CaptureSettings? settings = null, bool fresh = true)
+    {
         _capture = await EmbeddedCapture.StartAsync(new CaptureOptions
         {
             ConnectionString = _odoo,
             KafkaBootstrap = _infra.KafkaBootstrap,
-            Registry = _client,
-            Settings = Settings,
+            Registry = _client!,
+            Settings = settings ?? Settings,
+            FreshSnapshot = fresh,
         }, NullLogger.Instance);
+        await (await Task.WhenAny(_capture.SnapshotCompleted, _capture.Completion)).WaitAsync(Patience);
     }
 
     [Fact]
     public async Task The_snapshot_reads_every_quant_then_an_insert_update_and_delete_stream_as_c_u_d_and_a_tombstone()
     {
         var ct = TestContext.Current.CancellationToken;
-        await _capture!.SnapshotCompleted.WaitAsync(Patience, ct);
+        await StartCaptureAsync();
         long quants;
         await using (var db = new NpgsqlConnection(_odoo))
         {
@@ -74,6 +80,95 @@ public sealed class EmbeddedCaptureTests(InfrastructureFixture fixture) : IAsync
         streamed[2].Source!.Lsn.Should().BeGreaterThan(streamed[1].Source!.Lsn!.Value, "changes carry their WAL position in commit order");
         streamed[0].Source!.TxId.Should().NotBe(streamed[1].Source!.TxId, "each statement was its own transaction");
         streamed[0].Source!.Version.Should().Be(CaptureSettings.EmulatedDebeziumVersion);
+    }
+
+    [Fact]
+    public async Task A_quiet_database_still_moves_the_slot_through_heartbeats()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await StartCaptureAsync(Settings with { HeartbeatInterval = TimeSpan.FromMilliseconds(200) });
+        var start = await ConfirmedFlushAsync(ct);
+
+        var moved = await EventuallyAsync(async () => await ConfirmedFlushAsync(ct) > start, ct);
+
+        moved.Should().BeTrue("the heartbeat query writes WAL the slot confirms once Kafka has it");
+        using var consumer = Consumer($"__debezium-heartbeat.{_prefix}");
+        var heartbeat = consumer.Consume(Patience);
+        heartbeat.Should().NotBeNull();
+        var value = (Avro.Generic.GenericRecord)(await new AvroDeserializer(_client!).DeserializeAsync(heartbeat.Message.Value, false, default))!;
+        ((long)value["ts_ms"]!).Should().BePositive();
+    }
+
+    [Fact]
+    public async Task A_column_added_mid_stream_is_captured_without_restart_under_a_backward_compatible_schema_version()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await StartCaptureAsync();
+        await using (var db = new NpgsqlConnection(_odoo))
+        {
+            await db.OpenAsync(ct);
+            await Execute(db, "ALTER TABLE stock_quant ADD COLUMN cdc_note varchar", ct);
+            await Execute(db, "INSERT INTO stock_quant (id, product_id, location_id, quantity, reserved_quantity, in_date, cdc_note) VALUES (990003, 1, 11, 1, 0, now(), 'after the ALTER')", ct);
+        }
+
+        using var consumer = Consumer($"{_prefix}.public.stock_quant");
+        var change = (await ReadUntilAsync(consumer, c => c.Key?.GetInt("id") == 990003, ct)).Last();
+        change.After!.GetString("cdc_note").Should().Be("after the ALTER");
+        (await _client!.GetVersionsAsync($"{_prefix}.public.stock_quant-value", ct)).Should().Equal(1, 2);
+    }
+
+    [Fact]
+    public async Task Capture_stopped_mid_stream_and_restarted_from_its_slot_loses_no_committed_change()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await StartCaptureAsync();
+        await using var db = new NpgsqlConnection(_odoo);
+        await db.OpenAsync(ct);
+        var writer = Task.Run(async () =>
+        {
+            for (var i = 0; i < 60; i++)
+            {
+                await Execute(db, $"INSERT INTO stock_quant (id, product_id, location_id, quantity, reserved_quantity, in_date) VALUES ({991000 + i}, 1, 11, {i}, 0, now())", ct);
+            }
+        }, ct);
+
+        await EventuallyAsync(() => Task.FromResult(_capture!.EventsCaptured > 0), ct);
+        await _capture!.DisposeAsync(); // stops while the writer goes on
+        _capture = null;
+        await writer;
+        await StartCaptureAsync(fresh: false); // resumes from the slot's confirmed position: no snapshot
+
+        using var consumer = Consumer($"{_prefix}.public.stock_quant");
+        var seen = new HashSet<int>();
+        await ReadUntilAsync(consumer, c =>
+        {
+            if (c.Key?.GetInt("id") is { } id and >= 991000 and < 991060)
+            {
+                seen.Add(id);
+            }
+
+            return seen.Count == 60;
+        }, ct);
+        seen.Should().HaveCount(60, "every committed insert arrives at least once");
+    }
+
+    [Fact]
+    public async Task A_truncate_is_emitted_as_op_t_with_a_null_key()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await StartCaptureAsync();
+        await using (var db = new NpgsqlConnection(_odoo))
+        {
+            await db.OpenAsync(ct);
+            await Execute(db, "TRUNCATE stock_quant", ct);
+        }
+
+        using var consumer = Consumer($"{_prefix}.public.stock_quant");
+        var truncate = (await ReadUntilAsync(consumer, c => c.Operation == ChangeOperation.Truncate, ct)).Last();
+        truncate.Key.Should().BeNull();
+        truncate.Before.Should().BeNull();
+        truncate.After.Should().BeNull();
+        truncate.Table.Should().Be("stock_quant");
     }
 
     public async ValueTask DisposeAsync()
@@ -131,6 +226,58 @@ public sealed class EmbeddedCaptureTests(InfrastructureFixture fixture) : IAsync
 
         changes.Should().HaveCount(count, "every change reaches Kafka");
         return changes;
+    }
+
+    private async Task<List<RowChange>> ReadUntilAsync(IConsumer<byte[]?, byte[]?> consumer, Func<RowChange, bool> done, CancellationToken ct)
+    {
+        var deserializer = new AvroDeserializer(_client!);
+        var changes = new List<RowChange>();
+        var deadline = DateTime.UtcNow + Patience;
+        while (DateTime.UtcNow < deadline)
+        {
+            ct.ThrowIfCancellationRequested();
+            if (consumer.Consume(TimeSpan.FromMilliseconds(200)) is not { } record)
+            {
+                continue;
+            }
+
+            var context = new SerializationContext(MessageComponentType.Value, record.Topic);
+            var key = record.Message.Key is null ? null : await deserializer.DeserializeAsync(record.Message.Key, false, context);
+            var value = record.Message.Value is null ? null : await deserializer.DeserializeAsync(record.Message.Value, false, context);
+            var change = ChangeEventReader.Read(record.Topic, key, value);
+            changes.Add(change);
+            if (done(change))
+            {
+                return changes;
+            }
+        }
+
+        throw new TimeoutException($"The awaited change did not arrive within {Patience.TotalSeconds} s ({changes.Count} changes read).");
+    }
+
+    private async Task<NpgsqlTypes.NpgsqlLogSequenceNumber> ConfirmedFlushAsync(CancellationToken ct)
+    {
+        await using var db = new NpgsqlConnection(_odoo);
+        await db.OpenAsync(ct);
+        await using var command = new NpgsqlCommand($"SELECT confirmed_flush_lsn FROM pg_replication_slots WHERE slot_name = '{_prefix}'", db);
+        return (NpgsqlTypes.NpgsqlLogSequenceNumber)(await command.ExecuteScalarAsync(ct))!;
+    }
+
+    /// <summary>Waits for a condition another process brings about (bounded; checked every 100 ms).</summary>
+    private static async Task<bool> EventuallyAsync(Func<Task<bool>> condition, CancellationToken ct)
+    {
+        var deadline = DateTime.UtcNow + Patience;
+        while (DateTime.UtcNow < deadline)
+        {
+            if (await condition())
+            {
+                return true;
+            }
+
+            await Task.Delay(100, ct);
+        }
+
+        return false;
     }
 
     private static async Task Execute(NpgsqlConnection db, string sql, CancellationToken ct)
