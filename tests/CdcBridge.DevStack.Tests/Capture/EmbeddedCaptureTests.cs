@@ -171,6 +171,125 @@ public sealed class EmbeddedCaptureTests(InfrastructureFixture fixture) : IAsync
         truncate.Table.Should().Be("stock_quant");
     }
 
+    [Fact]
+    public async Task Concurrent_random_transactions_arrive_complete_in_commit_order_per_key_and_rolled_back_ones_never()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await StartCaptureAsync();
+        const int keys = 20;
+        await using (var db = new NpgsqlConnection(_odoo))
+        {
+            await db.OpenAsync(ct);
+            for (var k = 0; k < keys; k++)
+            {
+                await Execute(db, $"INSERT INTO stock_quant (id, product_id, location_id, quantity, reserved_quantity, in_date) VALUES ({992000 + k}, 1, 11, 0, 0, now())", ct);
+            }
+        }
+
+        // Four writers; each transaction bumps 1-3 keys by one (in key order, so writers cannot deadlock); one in
+        // six marks a key with -999 and rolls back, which must never be seen.
+        var writers = Enumerable.Range(0, 4).Select(w => Task.Run(async () =>
+        {
+            var random = new Random(w);
+            await using var db = new NpgsqlConnection(_odoo);
+            await db.OpenAsync(ct);
+            for (var t = 0; t < 40; t++)
+            {
+                await using var tx = await db.BeginTransactionAsync(ct);
+                foreach (var k in Enumerable.Range(0, random.Next(1, 4)).Select(_ => random.Next(keys)).Distinct().Order())
+                {
+                    await Execute(db, $"UPDATE stock_quant SET quantity = quantity + 1 WHERE id = {992000 + k}", ct);
+                }
+
+                if (random.Next(6) == 0)
+                {
+                    await Execute(db, $"UPDATE stock_quant SET quantity = -999 WHERE id = {992000 + random.Next(keys)}", ct);
+                    await tx.RollbackAsync(ct);
+                }
+                else
+                {
+                    await tx.CommitAsync(ct);
+                }
+            }
+        }, ct)).ToArray();
+        await Task.WhenAll(writers);
+
+        var final = new Dictionary<int, int>();
+        await using (var db = new NpgsqlConnection(_odoo))
+        {
+            await db.OpenAsync(ct);
+            await using var command = new NpgsqlCommand("SELECT id, quantity::int FROM stock_quant WHERE id >= 992000 AND id < 992020", db);
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                final[reader.GetInt32(0)] = reader.GetInt32(1);
+            }
+        }
+
+        var expectedEvents = final.Values.Sum() + keys;
+        using var consumer = Consumer($"{_prefix}.public.stock_quant");
+        var mine = new List<RowChange>();
+        await ReadUntilAsync(consumer, c =>
+        {
+            if (c.Key?.GetInt("id") is >= 992000 and < 992020)
+            {
+                mine.Add(c);
+            }
+
+            return mine.Count >= expectedEvents;
+        }, ct);
+
+        mine.Should().NotContain(c => c.After != null && c.After.GetInt("id") != null && c.After.GetDecimal("quantity")!.Value.Unscaled == -999, "rolled back changes never reach Kafka");
+        foreach (var (id, quantity) in final)
+        {
+            var sequence = mine.Where(c => c.Key!.GetInt("id") == id).Select(c => (int)c.After!.GetDecimal("quantity")!.Value.ToDecimal()).ToList();
+            sequence.Should().Equal(Enumerable.Range(0, quantity + 1), $"quant {id} passes through every committed value in commit order");
+        }
+    }
+
+    [Fact]
+    public async Task A_snapshot_taken_while_odoo_writes_has_every_row_exactly_once_either_read_or_streamed()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var writing = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var inserted = new List<int>();
+        var writer = Task.Run(async () =>
+        {
+            await using var db = new NpgsqlConnection(_odoo);
+            await db.OpenAsync(ct);
+            for (var id = 993000; !writing.IsCancellationRequested && id < 995000; id++)
+            {
+                await Execute(db, $"INSERT INTO stock_quant (id, product_id, location_id, quantity, reserved_quantity, in_date) VALUES ({id}, 1, 11, 1, 0, now())", ct);
+                lock (inserted)
+                {
+                    inserted.Add(id);
+                }
+            }
+        }, ct);
+
+        await EventuallyAsync(() => Task.FromResult(inserted.Count > 20), ct);
+        await StartCaptureAsync(); // snapshots while the writer goes on
+        await EventuallyAsync(() => Task.FromResult(inserted.Count > 200 || writer.IsCompleted), ct);
+        await writing.CancelAsync();
+        await writer;
+
+        using var consumer = Consumer($"{_prefix}.public.stock_quant");
+        var seen = new List<(int Id, ChangeOperation Op)>();
+        await ReadUntilAsync(consumer, c =>
+        {
+            if (c.Key?.GetInt("id") is { } id and >= 993000)
+            {
+                seen.Add((id, c.Operation));
+            }
+
+            return seen.Count >= inserted.Count;
+        }, ct);
+
+        seen.Select(s => s.Id).Should().BeEquivalentTo(inserted, "no gap and no overlap between snapshot and stream");
+        seen.Should().Contain(s => s.Op == ChangeOperation.Read, "rows committed before the snapshot are read");
+        seen.Should().Contain(s => s.Op == ChangeOperation.Create, "rows committed after it are streamed");
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (_capture is not null)
