@@ -78,6 +78,9 @@ public sealed partial class EmbeddedCapture : IAsyncDisposable
 
     public long EventsCaptured => Interlocked.Read(ref _events);
 
+    /// <summary>The commit time of the last transaction streamed (null before the first).</summary>
+    public DateTime? LastCommitAt { get; private set; }
+
     /// <summary>The LSN the slot may confirm: everything before it is acknowledged by Kafka.</summary>
     public NpgsqlLogSequenceNumber ConfirmedLsn => _acks.Confirmable;
 
@@ -294,6 +297,7 @@ public sealed partial class EmbeddedCapture : IAsyncDisposable
                     break;
                 case CommitMessage commit:
                     await PublishAsync(transaction, commit.TransactionEndLsn, ct);
+                    LastCommitAt = commit.TransactionCommitTimestamp;
                     _lastCommitLsn = ((long)(ulong)commit.CommitLsn).ToString(System.Globalization.CultureInfo.InvariantCulture);
                     transaction.Clear();
                     break;

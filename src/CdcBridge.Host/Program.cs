@@ -7,6 +7,7 @@ var root = new RootCommand("CdcBridge: Odoo change data capture to Kafka, availa
     TopicsCommand.Create(),
     SchemasCommand.Create(),
     OdooCommand.Create(),
+    StatusCommand.Create(),
 };
 
 // Ctrl+C and SIGTERM cancel the running command; it then has this long to stop its parts cleanly.

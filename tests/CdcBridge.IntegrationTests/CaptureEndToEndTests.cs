@@ -45,6 +45,34 @@ public sealed class CaptureEndToEndTests(RunningStack stack) : IClassFixture<Run
         lines[2]["value"]!["before"]!["id"]!.GetValue<int>().Should().Be(990002);
     }
 
+    [Fact]
+    public async Task Status_shows_capture_events_the_confirmed_lsn_and_the_lag()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        JsonNode? capture = null;
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (capture is null && DateTime.UtcNow < deadline)
+        {
+            // The running stack writes its status every 2 s; wait for the first one.
+            var (code, output) = await CdcBridgeProcess.RunAsync(ct, ["status", "--json", .. stack.Where]);
+            code.Should().Be(0, output);
+            capture = JsonNode.Parse(output[output.IndexOf('{', StringComparison.Ordinal)..])!["capture"];
+            if (capture is null)
+            {
+                await Task.Delay(250, ct);
+            }
+        }
+
+        capture.Should().NotBeNull("the stack reports its capture status");
+        capture!["events"]!.GetValue<long>().Should().BePositive("the snapshot alone produced events");
+        capture["confirmedLsn"]!.GetValue<string>().Should().Contain("/");
+        capture["lagBytes"]!.GetValue<long>().Should().BeGreaterThanOrEqualTo(0);
+
+        var (textCode, text) = await CdcBridgeProcess.RunAsync(ct, ["status", .. stack.Where]);
+        textCode.Should().Be(0);
+        text.Should().Contain("capture:").And.Contain("slot confirmed").And.Contain("behind");
+    }
+
     private static async Task<string> PythonAsync(string[] args, CancellationToken ct)
     {
         var info = new ProcessStartInfo("/usr/bin/python3") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };

@@ -47,7 +47,15 @@ internal static class DevSession
             try
             {
                 StackReport.Print(stack, state);
-                await StatusView.RunAsync(stack, live, ct);
+                var statusFile = CaptureStatus.WriteLoopAsync(stack, state, ct);
+                try
+                {
+                    await StatusView.RunAsync(stack, live, ct);
+                }
+                finally
+                {
+                    await statusFile.ContinueWith(_ => { }, TaskScheduler.Default); // ends with the session's cancellation
+                }
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)
             {
@@ -57,6 +65,7 @@ internal static class DevSession
             {
                 Console.WriteLine("Stopping the embedded stack...");
                 File.Delete(pidFile);
+                File.Delete(Path.Combine(state, CaptureStatus.FileName));
             }
         }
 
