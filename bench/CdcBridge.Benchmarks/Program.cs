@@ -39,6 +39,8 @@ foreach (var (name, schema) in cases)
         $"{name,-40} {bytes.Length,6} {encode,14:N0} {encode * bytes.Length / 1e6,12:N1} {decode,14:N0} {decode * bytes.Length / 1e6,12:N1}"));
 }
 
+await CaptureBench.RunAsync(changes: 50_000, rate: 1_000, latencyRun: TimeSpan.FromSeconds(10));
+
 static double Measure(double seconds, Action action)
 {
     for (var i = 0; i < 20_000; i++)

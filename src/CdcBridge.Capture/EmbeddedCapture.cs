@@ -52,12 +52,14 @@ public sealed partial class EmbeddedCapture : IAsyncDisposable
     private long _events;
     private string? _lastCommitLsn;
     private volatile string? _fault;
+    private readonly string _database;
 
     private EmbeddedCapture(CaptureOptions options, ILogger logger)
     {
         _options = options;
         _logger = logger;
         _captured = options.Settings.Tables.ToHashSet(StringComparer.Ordinal);
+        _database = new NpgsqlConnectionStringBuilder(options.ConnectionString).Database ?? "";
         _producer = new ProducerBuilder<byte[]?, byte[]?>(new ProducerConfig
         {
             BootstrapServers = options.KafkaBootstrap,
@@ -361,7 +363,9 @@ public sealed partial class EmbeddedCapture : IAsyncDisposable
     private GenericRecord StreamSource(CapturedTable table, DateTime commitTs, NpgsqlLogSequenceNumber lsn, long txId)
     {
         var position = (long)(ulong)lsn;
-        var sequence = JsonSerializer.Serialize(new[] { _lastCommitLsn, position.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+        // Debezium's source.sequence: ["<last commit LSN>","<this LSN>"], JSON null before the first commit.
+        var last = _lastCommitLsn is null ? "null" : "\"" + _lastCommitLsn + "\"";
+        var sequence = "[" + last + ",\"" + position.ToString(System.Globalization.CultureInfo.InvariantCulture) + "\"]";
         return Source(table, commitTs, "false", position, txId, sequence);
     }
 
@@ -375,7 +379,7 @@ public sealed partial class EmbeddedCapture : IAsyncDisposable
             ["name"] = _options.Settings.TopicPrefix,
             ["ts_ms"] = micros / 1000,
             ["snapshot"] = snapshot,
-            ["db"] = new NpgsqlConnectionStringBuilder(_options.ConnectionString).Database,
+            ["db"] = _database,
             ["sequence"] = sequence,
             ["ts_us"] = micros,
             ["ts_ns"] = micros * 1000,

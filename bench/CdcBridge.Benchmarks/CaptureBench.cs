@@ -1,0 +1,187 @@
+using System.Diagnostics;
+using System.Globalization;
+using CdcBridge.Avro.Confluent;
+using CdcBridge.Avro.Generic;
+using CdcBridge.Avro.Registry;
+using CdcBridge.Capture;
+using CdcBridge.Debezium;
+using CdcBridge.DevStack.Kafka;
+using CdcBridge.DevStack.Odoo;
+using CdcBridge.DevStack.Postgres;
+using CdcBridge.DevStack.SchemaRegistry;
+using Confluent.Kafka;
+using Microsoft.Extensions.Logging.Abstractions;
+using Npgsql;
+using Npgsql.Replication;
+using Npgsql.Replication.PgOutput;
+using Npgsql.Replication.PgOutput.Messages;
+
+namespace CdcBridge.Benchmarks;
+
+/// <summary>
+/// Capture throughput (row changes from commit to acknowledged in Kafka) beside the raw pgoutput decode rate of a bare
+/// Npgsql reader over the same WAL, and commit→Kafka latency at a fixed 1,000 changes/s. Everything embedded.
+/// </summary>
+internal static class CaptureBench
+{
+    public static async Task RunAsync(int changes, int rate, TimeSpan latencyRun)
+    {
+        var folder = Path.Combine(Path.GetTempPath(), $"cdcbridge-bench-{Guid.NewGuid():N}"[..30]);
+        var postgres = await EmbeddedPostgres.StartAsync(Path.Combine(folder, "postgres"));
+        using var kafka = EmbeddedKafka.Start(3);
+        try
+        {
+            await postgres.CreateDatabaseIfMissingAsync("odoo");
+            await postgres.CreateDatabaseIfMissingAsync("registry");
+            var odoo = postgres.ConnectionString("odoo");
+            await using (var db = new NpgsqlConnection(odoo))
+            {
+                await db.OpenAsync();
+                await OdooDatabase.CreateAsync(db, new SeedOptions { Products = 200, Seed = 1 });
+            }
+
+            await using var registry = await EmbeddedSchemaRegistry.StartAsync(postgres.ConnectionString("registry"));
+            using var client = new SchemaRegistryClient(new SchemaRegistryOptions { Url = registry.Url });
+            await using var capture = await EmbeddedCapture.StartAsync(new CaptureOptions
+            {
+                ConnectionString = odoo,
+                KafkaBootstrap = kafka.BootstrapServers,
+                Registry = client,
+            }, NullLogger.Instance);
+            await capture.SnapshotCompleted;
+
+            // A second, bare slot over the same WAL: what reading pgoutput costs without envelopes, Avro and Kafka.
+            await using var raw = new LogicalReplicationConnection(odoo);
+            await raw.Open();
+            var rawSlot = await raw.CreatePgOutputReplicationSlot("bench_raw", temporarySlot: true);
+
+            var before = capture.EventsCaptured;
+            var stopwatch = Stopwatch.StartNew();
+            await InsertAsync(odoo, 2_000_000, changes);
+            while (capture.EventsCaptured < before + changes)
+            {
+                await Task.Delay(5);
+            }
+
+            var captureRate = changes / stopwatch.Elapsed.TotalSeconds;
+            var rawRate = await RawDecodeRateAsync(raw, rawSlot, changes);
+
+            var latencies = await LatencyAsync(odoo, kafka.BootstrapServers, client, rate, latencyRun);
+            latencies.Sort();
+            double Percentile(double p) => latencies[(int)Math.Min(latencies.Count - 1, Math.Ceiling(p * latencies.Count) - 1)];
+            Console.WriteLine();
+            Console.WriteLine("Change capture (embedded PostgreSQL 15, embedded broker, embedded registry)");
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"  capture throughput, commit → acknowledged in Kafka: {captureRate,10:N0} row changes/s ({changes:N0} inserts in {changes / 1000} transactions)"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"  raw pgoutput decode, bare Npgsql reader:            {rawRate,10:N0} row changes/s   (capture / raw = {captureRate / rawRate:0.00})"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"  commit → Kafka latency at {rate:N0} changes/s for {latencyRun.TotalSeconds:0} s: p50 {Percentile(0.50):0.0} ms, p99 {Percentile(0.99):0.0} ms, max {latencies[^1]:0.0} ms ({latencies.Count:N0} changes)"));
+        }
+        finally
+        {
+            NpgsqlConnection.ClearAllPools();
+            await postgres.StopAsync();
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    private static async Task InsertAsync(string odoo, int firstId, int count)
+    {
+        await using var db = new NpgsqlConnection(odoo);
+        await db.OpenAsync();
+        for (var start = 0; start < count; start += 1000)
+        {
+            await using var insert = new NpgsqlCommand(
+                $"INSERT INTO stock_quant (id, product_id, location_id, quantity, reserved_quantity, in_date) " +
+                $"SELECT g, 1, 11, g % 100, 0, now() FROM generate_series({firstId + start}, {firstId + start + Math.Min(1000, count - start) - 1}) g", db);
+            await insert.ExecuteNonQueryAsync();
+        }
+    }
+
+    private static async Task<double> RawDecodeRateAsync(LogicalReplicationConnection raw, PgOutputReplicationSlot slot, int changes)
+    {
+        var stopwatch = Stopwatch.StartNew();
+        var seen = 0;
+        using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        await foreach (var message in raw.StartReplication(slot, new PgOutputReplicationOptions(CaptureSettings.Odoo.PublicationName, PgOutputProtocolVersion.V1), cts.Token))
+        {
+            if (message is InsertMessage insert)
+            {
+                await foreach (var value in insert.NewRow)
+                {
+                    _ = value.IsDBNull ? null : await value.Get<string>();
+                }
+
+                if (++seen == changes)
+                {
+                    break;
+                }
+            }
+        }
+
+        return changes / stopwatch.Elapsed.TotalSeconds;
+    }
+
+    /// <summary>One insert per transaction at a fixed rate; latency = when a consumer sees it − its commit time (source.ts_us).</summary>
+    private static async Task<List<double>> LatencyAsync(string odoo, string bootstrap, ISchemaRegistryClient registry, int rate, TimeSpan duration)
+    {
+        var topic = $"{CaptureSettings.Odoo.TopicPrefix}.public.stock_quant";
+        using var consumer = new ConsumerBuilder<byte[]?, byte[]?>(new ConsumerConfig
+        {
+            BootstrapServers = bootstrap,
+            GroupId = "bench",
+            EnableAutoCommit = false,
+            FetchWaitMaxMs = 5,
+        }).Build();
+        using (var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = bootstrap }).Build())
+        {
+            var partitions = admin.GetMetadata(TimeSpan.FromSeconds(10)).Topics.Single(t => t.Topic == topic).Partitions;
+            consumer.Assign(partitions.Select(p => new TopicPartitionOffset(topic, p.PartitionId, Offset.End)));
+        }
+
+        var total = (int)(rate * duration.TotalSeconds);
+        var deserializer = new AvroDeserializer(registry);
+        var latencies = new List<double>(total);
+        var reading = Task.Run(async () =>
+        {
+            var deadline = DateTime.UtcNow + duration + TimeSpan.FromSeconds(30);
+            while (latencies.Count < total && DateTime.UtcNow < deadline)
+            {
+                if (consumer.Consume(TimeSpan.FromMilliseconds(50)) is not { Message.Value: not null } record)
+                {
+                    continue;
+                }
+
+                var seenAt = DateTime.UtcNow;
+                var envelope = (GenericRecord)(await deserializer.DeserializeAsync(record.Message.Value, false, default))!;
+                if ((string)envelope["op"]! != "c")
+                {
+                    continue;
+                }
+
+                var committedUs = (long)((GenericRecord)envelope["source"]!)["ts_us"]!;
+                latencies.Add((seenAt - DateTime.UnixEpoch.AddTicks(committedUs * 10)).TotalMilliseconds);
+            }
+        });
+
+        await using var db = new NpgsqlConnection(odoo);
+        await db.OpenAsync();
+        var clock = Stopwatch.StartNew();
+        for (var i = 0; i < total; i++)
+        {
+            var due = TimeSpan.FromSeconds(i / (double)rate);
+            while (clock.Elapsed < due)
+            {
+                await Task.Yield();
+            }
+
+            await using var insert = new NpgsqlCommand(
+                $"INSERT INTO stock_quant (id, product_id, location_id, quantity, reserved_quantity, in_date) VALUES ({3_000_000 + i}, 1, 11, 1, 0, now())", db);
+            await insert.ExecuteNonQueryAsync();
+        }
+
+        await reading;
+        return latencies;
+    }
+}
