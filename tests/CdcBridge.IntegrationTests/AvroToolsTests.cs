@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json.Nodes;
 using CdcBridge.Testing;
 
@@ -131,20 +130,6 @@ public sealed class AvroToolsTests(RunningStack stack) : IClassFixture<RunningSt
     private static List<JsonNode> JsonLines(string output) =>
         output.Split('\n').Where(l => l.StartsWith('{')).Select(l => JsonNode.Parse(l)!).ToList();
 
-    private async Task<string> PythonAsync(string mode, string[] args, CancellationToken ct)
-    {
-        var info = new ProcessStartInfo("/usr/bin/python3") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var arg in new[] { Path.Combine(AppContext.BaseDirectory, "Python", "confluent_avro.py"), mode, stack.Endpoints.Kafka.Bootstrap, stack.Endpoints.SchemaRegistry!.Url }.Concat(args))
-        {
-            info.ArgumentList.Add(arg);
-        }
-
-        info.Environment["PYTHONIOENCODING"] = "utf-8";
-        using var process = Process.Start(info)!;
-        var stdout = process.StandardOutput.ReadToEndAsync(ct);
-        var stderr = process.StandardError.ReadToEndAsync(ct);
-        await process.WaitForExitAsync(ct);
-        process.ExitCode.Should().Be(0, await stderr);
-        return await stdout;
-    }
+    private Task<string> PythonAsync(string mode, string[] args, CancellationToken ct) =>
+        ConfluentPython.RunAsync([mode, stack.Endpoints.Kafka.Bootstrap, stack.Endpoints.SchemaRegistry!.Url, .. args], ct);
 }

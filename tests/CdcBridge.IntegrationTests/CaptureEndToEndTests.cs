@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json.Nodes;
 using Npgsql;
 
@@ -29,7 +28,7 @@ public sealed class CaptureEndToEndTests(RunningStack stack) : IClassFixture<Run
             }
         }
 
-        var lines = (await PythonAsync(["follow", stack.Endpoints.Kafka.Bootstrap, stack.Endpoints.SchemaRegistry!.Url, "odoo.public.stock_quant", "id", "990002", "4"], ct))
+        var lines = (await ConfluentPython.RunAsync(["follow", stack.Endpoints.Kafka.Bootstrap, stack.Endpoints.SchemaRegistry!.Url, "odoo.public.stock_quant", "id", "990002", "4"], ct))
             .Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonNode.Parse(l)!).ToList();
 
         lines.Select(l => l["value"]?["op"]?.GetValue<string>()).Should().Equal("c", "u", "d", null);
@@ -71,23 +70,5 @@ public sealed class CaptureEndToEndTests(RunningStack stack) : IClassFixture<Run
         var (textCode, text) = await CdcBridgeProcess.RunAsync(ct, ["status", .. stack.Where]);
         textCode.Should().Be(0);
         text.Should().Contain("capture:").And.Contain("slot confirmed").And.Contain("behind");
-    }
-
-    private static async Task<string> PythonAsync(string[] args, CancellationToken ct)
-    {
-        var info = new ProcessStartInfo("/usr/bin/python3") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Python", "confluent_avro.py"));
-        foreach (var arg in args)
-        {
-            info.ArgumentList.Add(arg);
-        }
-
-        info.Environment["PYTHONIOENCODING"] = "utf-8";
-        using var process = Process.Start(info)!;
-        var stdout = process.StandardOutput.ReadToEndAsync(ct);
-        var stderr = process.StandardError.ReadToEndAsync(ct);
-        await process.WaitForExitAsync(ct);
-        process.ExitCode.Should().Be(0, await stderr);
-        return await stdout;
     }
 }

@@ -328,28 +328,12 @@ public sealed class EmbeddedCaptureTests(InfrastructureFixture fixture) : IAsync
 
     private async Task<List<RowChange>> ReadAsync(IConsumer<byte[]?, byte[]?> consumer, int count, CancellationToken ct)
     {
-        var deserializer = new AvroDeserializer(_client!);
-        var changes = new List<RowChange>();
-        var deadline = DateTime.UtcNow + Patience;
-        while (changes.Count < count && DateTime.UtcNow < deadline)
-        {
-            ct.ThrowIfCancellationRequested();
-            if (consumer.Consume(TimeSpan.FromMilliseconds(200)) is not { } record)
-            {
-                continue;
-            }
-
-            var context = new SerializationContext(MessageComponentType.Value, record.Topic);
-            var key = record.Message.Key is null ? null : await deserializer.DeserializeAsync(record.Message.Key, false, context);
-            var value = record.Message.Value is null ? null : await deserializer.DeserializeAsync(record.Message.Value, false, context);
-            changes.Add(ChangeEventReader.Read(record.Topic, key, value));
-        }
-
+        var changes = await ReadUntilAsync(consumer, _ => false, ct, count);
         changes.Should().HaveCount(count, "every change reaches Kafka");
         return changes;
     }
 
-    private async Task<List<RowChange>> ReadUntilAsync(IConsumer<byte[]?, byte[]?> consumer, Func<RowChange, bool> done, CancellationToken ct)
+    private async Task<List<RowChange>> ReadUntilAsync(IConsumer<byte[]?, byte[]?> consumer, Func<RowChange, bool> done, CancellationToken ct, int? count = null)
     {
         var deserializer = new AvroDeserializer(_client!);
         var changes = new List<RowChange>();
@@ -367,7 +351,7 @@ public sealed class EmbeddedCaptureTests(InfrastructureFixture fixture) : IAsync
             var value = record.Message.Value is null ? null : await deserializer.DeserializeAsync(record.Message.Value, false, context);
             var change = ChangeEventReader.Read(record.Topic, key, value);
             changes.Add(change);
-            if (done(change))
+            if (done(change) || changes.Count == count)
             {
                 return changes;
             }
