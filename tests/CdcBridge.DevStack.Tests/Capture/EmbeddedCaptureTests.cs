@@ -153,6 +153,30 @@ public sealed class EmbeddedCaptureTests(InfrastructureFixture fixture) : IAsync
     }
 
     [Fact]
+    public async Task An_update_that_leaves_a_toasted_value_alone_carries_debeziums_unavailable_placeholder()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await StartCaptureAsync();
+        // product_template keeps REPLICA IDENTITY DEFAULT: an unchanged out-of-line (TOASTed) value is not in the WAL.
+        var large = string.Concat(Enumerable.Range(0, 3000).Select(i => (char)('a' + ((i * 7919) % 26)))) + Guid.NewGuid();
+        await using (var db = new NpgsqlConnection(_odoo))
+        {
+            await db.OpenAsync(ct);
+            await Execute(db, "ALTER TABLE product_template ALTER COLUMN description_sale SET STORAGE EXTERNAL", ct); // out of line, uncompressed
+            await Execute(db, $"UPDATE product_template SET description_sale = jsonb_build_object('en_US', repeat('{large}', 3)) WHERE id = 1", ct);
+            await Execute(db, "UPDATE product_template SET list_price = 42.5 WHERE id = 1", ct);
+        }
+
+        using var consumer = Consumer($"{_prefix}.public.product_template");
+        var changes = await ReadUntilAsync(consumer, c => c.Operation == ChangeOperation.Update && c.After!.GetDecimal("list_price")?.ToString() == "42.5", ct);
+        var last = changes.Last();
+        last.After!.IsUnavailable("description_sale").Should().BeTrue("the unchanged TOASTed column arrives as __debezium_unavailable_value");
+        last.After.GetString("sale_line_warn").Should().NotBeNull("other columns are all there");
+        changes.Last(c => c.Operation == ChangeOperation.Update && !c.After!.IsUnavailable("description_sale"))
+            .After!.GetString("description_sale").Should().Contain(large, "the update that wrote it carries it");
+    }
+
+    [Fact]
     public async Task A_truncate_is_emitted_as_op_t_with_a_null_key()
     {
         var ct = TestContext.Current.CancellationToken;
