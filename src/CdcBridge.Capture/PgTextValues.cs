@@ -34,8 +34,7 @@ internal static class PgTextValues
                 var days = DateOnly.ParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture).DayNumber - DateOnly.FromDateTime(DateTime.UnixEpoch).DayNumber;
                 return days;
             case "timestamp":
-                var instant = DateTime.SpecifyKind(DateTime.Parse(text, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal), DateTimeKind.Utc);
-                var ticks = instant.Ticks - DateTime.UnixEpoch.Ticks;
+                var ticks = TimestampTicks(text) - DateTime.UnixEpoch.Ticks;
                 // Odoo's naive timestamps are UTC by convention; Debezium reads the wall clock as UTC too.
                 return settings.TimePrecision == TimePrecisionMode.Adaptive && column.Precision is not <= 3 ? ticks / 10 : ticks / TimeSpan.TicksPerMillisecond;
             case "timestamptz":
@@ -75,4 +74,14 @@ internal static class PgTextValues
     }
 
     public static BigInteger Unscaled(byte[] bytes) => new(bytes, isUnsigned: false, isBigEndian: true);
+
+    private static readonly string[] TimestampFormats =
+        ["yyyy-MM-dd HH:mm:ss", "yyyy-MM-dd HH:mm:ss.f", "yyyy-MM-dd HH:mm:ss.ff", "yyyy-MM-dd HH:mm:ss.fff",
+         "yyyy-MM-dd HH:mm:ss.ffff", "yyyy-MM-dd HH:mm:ss.fffff", "yyyy-MM-dd HH:mm:ss.ffffff"];
+
+    /// <summary>PostgreSQL's text form of timestamp without time zone (ISO datestyle), read as UTC; exact formats first, they are the hot path.</summary>
+    private static long TimestampTicks(string text) =>
+        DateTime.TryParseExact(text, TimestampFormats, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var exact)
+            ? exact.Ticks
+            : DateTime.Parse(text, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal).Ticks;
 }

@@ -77,6 +77,22 @@ public sealed class BinaryEncodingTests
         tooBig.Should().Throw<AvroTypeException>().WithMessage("*more than the 9 digits*");
     }
 
+    [Theory]
+    [InlineData("12.340", "12340", 3)]
+    [InlineData("-0.001", "-1", 3)]
+    [InlineData("+7", "7", 0)]
+    [InlineData(".5", "5", 1)]
+    [InlineData("999999999999999999", "999999999999999999", 0)]
+    [InlineData("9999999999999999999", "9999999999999999999", 0)]
+    [InlineData("-123456789012345678901234567890.5", "-1234567890123456789012345678905", 1)]
+    [InlineData("1.5E3", "1500", 0)]
+    public void Decimal_text_parses_exactly_on_the_fast_and_the_general_path(string text, string unscaled, int scale)
+    {
+        var value = AvroDecimal.Parse(text);
+        value.Unscaled.ToString(System.Globalization.CultureInfo.InvariantCulture).Should().Be(unscaled);
+        value.Scale.Should().Be(scale);
+    }
+
     [Fact]
     public void Dates_times_timestamps_and_uuids_map_to_dotnet_types()
     {

@@ -33,7 +33,7 @@ public sealed class AvroSerializer : IAsyncSerializer<object?>
     {
         var subject = SubjectNames.For(_options.SubjectNameStrategy, context.Topic, context.Component == MessageComponentType.Key, Schema);
         var id = await SchemaIdAsync(subject);
-        var buffer = new ArrayBufferWriter<byte>(64);
+        var buffer = new ArrayBufferWriter<byte>(512);
         ConfluentWireFormat.WriteHeader(buffer.GetSpan(ConfluentWireFormat.HeaderSize), id);
         buffer.Advance(ConfluentWireFormat.HeaderSize);
         _writer.Write(new AvroBinaryWriter(buffer), data);

@@ -21,6 +21,11 @@ public readonly record struct AvroDecimal(BigInteger Unscaled, int Scale) : ICom
     public static AvroDecimal Parse(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
+        if (TryParseSmall(text, out var small))
+        {
+            return small;
+        }
+
         var s = text;
         var exponent = 0;
         var e = s.IndexOfAny(['e', 'E']);
@@ -40,6 +45,54 @@ public readonly record struct AvroDecimal(BigInteger Unscaled, int Scale) : ICom
 
         var unscaled = BigInteger.Parse(digits, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture);
         return scale >= 0 ? new AvroDecimal(unscaled, scale) : new AvroDecimal(unscaled * BigInteger.Pow(10, -scale), 0);
+    }
+
+    /// <summary>The common case without BigInteger parsing: up to 18 digits, an optional sign and point, no exponent.</summary>
+    private static bool TryParseSmall(string text, out AvroDecimal value)
+    {
+        value = default;
+        if (text.Length is 0 or > 19)
+        {
+            return false;
+        }
+
+        long unscaled = 0;
+        var scale = -1;
+        var negative = text[0] == '-';
+        var digits = 0;
+        for (var i = negative || text[0] == '+' ? 1 : 0; i < text.Length; i++)
+        {
+            var c = text[i];
+            if (c == '.' && scale < 0)
+            {
+                scale = 0;
+                continue;
+            }
+
+            if (!char.IsAsciiDigit(c))
+            {
+                return false;
+            }
+
+            if (++digits > 18)
+            {
+                return false; // could overflow a long: the general path takes it
+            }
+
+            unscaled = (unscaled * 10) + (c - '0');
+            if (scale >= 0)
+            {
+                scale++;
+            }
+        }
+
+        if (digits == 0)
+        {
+            return false;
+        }
+
+        value = new AvroDecimal(negative ? -unscaled : unscaled, Math.Max(scale, 0));
+        return true;
     }
 
     /// <summary>The same value at another scale; fails rather than round when digits would be lost.</summary>
