@@ -24,17 +24,6 @@ internal sealed class AckTracker
         }
     }
 
-    public int Pending
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _open.Sum(e => e.Outstanding);
-            }
-        }
-    }
-
     /// <summary>Starts tracking a transaction ending at <paramref name="commitEnd"/> with the records produced for it.</summary>
     public Entry Track(NpgsqlLogSequenceNumber commitEnd, int records)
     {
@@ -53,18 +42,6 @@ internal sealed class AckTracker
         {
             entry.Outstanding--;
             Advance();
-        }
-    }
-
-    /// <summary>With nothing in flight, an idle position (a heartbeat's WAL end) may be confirmed too.</summary>
-    public void AdvanceIdle(NpgsqlLogSequenceNumber position)
-    {
-        lock (_gate)
-        {
-            if (_open.Count == 0 && position > _confirmable)
-            {
-                _confirmable = position;
-            }
         }
     }
 

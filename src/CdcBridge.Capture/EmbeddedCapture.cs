@@ -1,4 +1,3 @@
-using System.Text.Json;
 using CdcBridge.Avro.Confluent;
 using CdcBridge.Avro.Generic;
 using CdcBridge.Avro.Registry;

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Numerics;
 using CdcBridge.Avro.Generic;
 using CdcBridge.Avro.Schemas;
 using CdcBridge.Debezium;
@@ -72,8 +71,6 @@ internal static class PgTextValues
             ["value"] = value.Unscaled.IsZero ? [0] : value.Unscaled.ToByteArray(isUnsigned: false, isBigEndian: true),
         };
     }
-
-    public static BigInteger Unscaled(byte[] bytes) => new(bytes, isUnsigned: false, isBigEndian: true);
 
     private static readonly string[] TimestampFormats =
         ["yyyy-MM-dd HH:mm:ss", "yyyy-MM-dd HH:mm:ss.f", "yyyy-MM-dd HH:mm:ss.ff", "yyyy-MM-dd HH:mm:ss.fff",
