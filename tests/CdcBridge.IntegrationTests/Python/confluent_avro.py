@@ -26,6 +26,30 @@ def to_json(value):
     return value
 
 
+def follow(bootstrap, registry, topic, group, count, show):
+    """Reads the topic from the beginning and prints show(message) as JSON until count messages were shown."""
+    consumer = AvroConsumer({"bootstrap.servers": bootstrap, "schema.registry.url": registry,
+                             "group.id": group, "auto.offset.reset": "earliest"})
+    consumer.subscribe([topic])
+    seen = 0
+    deadline = datetime.datetime.now() + datetime.timedelta(seconds=60)
+    while seen < count and datetime.datetime.now() < deadline:
+        message = consumer.poll(1.0)
+        if message is None:
+            continue
+        if message.error():
+            raise SystemExit(str(message.error()))
+        shown = show(message)
+        if shown is None:
+            continue
+        print(json.dumps(shown, ensure_ascii=False, sort_keys=True,
+                         default=lambda o: o.hex() if isinstance(o, (bytes, bytearray)) else str(o)), flush=True)
+        seen += 1
+    consumer.close()
+    if seen < count:
+        raise SystemExit(f"read {seen} of {count} records")
+
+
 def main():
     mode, bootstrap, registry, topic = sys.argv[1:5]
     if mode == "produce":
@@ -45,46 +69,13 @@ def main():
         if producer.flush(30) != 0:
             raise SystemExit("not all records were delivered")
     elif mode == "consume":
-        count = int(sys.argv[5])
-        consumer = AvroConsumer({"bootstrap.servers": bootstrap, "schema.registry.url": registry,
-                                 "group.id": "interop-" + topic, "auto.offset.reset": "earliest"})
-        consumer.subscribe([topic])
-        seen = 0
-        deadline = datetime.datetime.now() + datetime.timedelta(seconds=60)
-        while seen < count and datetime.datetime.now() < deadline:
-            message = consumer.poll(1.0)
-            if message is None:
-                continue
-            if message.error():
-                raise SystemExit(str(message.error()))
-            print(json.dumps(to_json(message.value()), ensure_ascii=False, sort_keys=True), flush=True)
-            seen += 1
-        consumer.close()
-        if seen < count:
-            raise SystemExit(f"read {seen} of {count} records")
+        follow(bootstrap, registry, topic, "interop-" + topic, int(sys.argv[5]),
+               lambda message: to_json(message.value()))
     elif mode == "follow":
         field, wanted, count = sys.argv[5], int(sys.argv[6]), int(sys.argv[7])
-        consumer = AvroConsumer({"bootstrap.servers": bootstrap, "schema.registry.url": registry,
-                                 "group.id": "follow-" + topic + "-" + str(wanted), "auto.offset.reset": "earliest"})
-        consumer.subscribe([topic])
-        seen = 0
-        deadline = datetime.datetime.now() + datetime.timedelta(seconds=60)
-        while seen < count and datetime.datetime.now() < deadline:
-            message = consumer.poll(1.0)
-            if message is None:
-                continue
-            if message.error():
-                raise SystemExit(str(message.error()))
-            key = message.key()
-            if key is None or key.get(field) != wanted:
-                continue
-            record = {"key": to_json(key), "value": to_json(message.value())}
-            print(json.dumps(record, ensure_ascii=False, sort_keys=True,
-                             default=lambda o: o.hex() if isinstance(o, (bytes, bytearray)) else str(o)), flush=True)
-            seen += 1
-        consumer.close()
-        if seen < count:
-            raise SystemExit(f"read {seen} of {count} records")
+        follow(bootstrap, registry, topic, "follow-" + topic + "-" + str(wanted), count,
+               lambda message: {"key": to_json(message.key()), "value": to_json(message.value())}
+               if message.key() is not None and message.key().get(field) == wanted else None)
     else:
         raise SystemExit("unknown mode " + mode)
 
