@@ -1,0 +1,465 @@
+using System.Security.Cryptography;
+using System.Text;
+using CdcBridge.Channels.Outbox;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace CdcBridge.Channels.Dispatch;
+
+/// <summary>
+/// Sends one store's outbox to Shopify. Per cycle it coalesces every waiting row to the newest value per (SKU,
+/// location), skips values Shopify already has, and sets up to 250 quantities per <c>inventorySetQuantities</c>
+/// call with <c>changeFromQuantity</c> = the on_hand it last saw, under an idempotency key derived from the outbox rows
+/// (a resend after a crash or a lost answer is the same operation). Stale compare-and-set → re-read the location's
+/// levels and send again; a user error Shopify will keep giving → the entry is parked with the reason. Each store has
+/// its own dispatcher, so one store's throttle never holds another's.
+/// </summary>
+public sealed partial class ShopifyDispatcher : IAsyncDisposable
+{
+    public const int MaxQuantitiesPerCall = 250;
+
+    private readonly string _shop;
+    private readonly IShopifyInventory _shopify;
+    private readonly string _connectionString;
+    private readonly IReadOnlyList<long> _locations;
+    private readonly ILogger _logger;
+    private readonly TimeProvider _time;
+    private readonly Dictionary<string, long?> _items = new(StringComparer.Ordinal);
+    private readonly Dictionary<(long Item, long Location), int> _onHand = [];
+    private readonly HashSet<long> _levelsRead = [];
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Lock _gate = new();
+    private Task _loop = Task.CompletedTask;
+    private TaskCompletionSource _cycle = NewSignal();
+    private long _calls;
+    private long _set;
+    private long _stale;
+    private long _parked;
+    private long _notInStore;
+    private double? _lastLatencyMs;
+    private DateTimeOffset? _lastCallAt;
+    private string? _lastError;
+
+    public ShopifyDispatcher(string shopDomain, IShopifyInventory shopify, string connectionString, IReadOnlyList<long> locationIds, ILogger logger, TimeProvider? time = null)
+    {
+        _shop = shopDomain;
+        _shopify = shopify;
+        _connectionString = connectionString;
+        _locations = locationIds;
+        _logger = logger;
+        _time = time ?? TimeProvider.System;
+    }
+
+    public string ShopDomain => _shop;
+
+    public Task Completion => _loop;
+
+    public ShopifyDispatcherStatus Status
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return new ShopifyDispatcherStatus(_shop, _calls, _set, _stale, _parked, _notInStore, _lastLatencyMs, _lastCallAt, _lastError);
+            }
+        }
+    }
+
+    /// <summary>Completes after the next dispatch cycle (or when the loop ends).</summary>
+    public Task NextCycle
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _cycle.Task;
+            }
+        }
+    }
+
+    public void Start() => _loop = Task.Run(() => RunAsync(_stop.Token));
+
+    /// <summary>Waits (on cycles, not on time) until the store's outbox is empty.</summary>
+    public async Task WaitUntilDrainedAsync(TimeSpan timeout, CancellationToken ct = default)
+    {
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        cts.CancelAfter(timeout);
+        while (true)
+        {
+            var next = NextCycle;
+            if (await PendingAsync(cts.Token) == 0)
+            {
+                return;
+            }
+
+            if (_loop.IsCompleted)
+            {
+                await _loop;
+                throw new InvalidOperationException($"The dispatcher of {_shop} stopped with rows waiting.");
+            }
+
+            await next.WaitAsync(cts.Token);
+        }
+    }
+
+    public async Task<long> PendingAsync(CancellationToken ct)
+    {
+        await using var connection = new NpgsqlConnection(_connectionString);
+        await connection.OpenAsync(ct);
+        await using var command = new NpgsqlCommand("SELECT count(*) FROM channels.shopify_outbox WHERE shop_domain = $1", connection);
+        command.Parameters.Add(new() { Value = _shop });
+        return (long)(await command.ExecuteScalarAsync(ct))!;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        try
+        {
+            await _loop;
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
+        _stop.Dispose();
+    }
+
+    private async Task RunAsync(CancellationToken ct)
+    {
+        var failures = 0;
+        while (!ct.IsCancellationRequested)
+        {
+            try
+            {
+                await using var listener = new NpgsqlConnection(_connectionString);
+                await listener.OpenAsync(ct);
+                await using (var listen = new NpgsqlCommand($"LISTEN {ShopifyOutbox.Notification}", listener))
+                {
+                    await listen.ExecuteNonQueryAsync(ct);
+                }
+
+                while (!ct.IsCancellationRequested)
+                {
+                    var more = await DispatchOnceAsync(ct);
+                    failures = 0;
+                    Signal();
+                    if (!more)
+                    {
+                        // The projection NOTIFYs in its transaction; the timeout only covers a notification lost with a connection.
+                        await listener.WaitAsync(TimeSpan.FromSeconds(5), ct);
+                    }
+                }
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                break;
+            }
+#pragma warning disable CA1031 // transient failures of Shopify or PostgreSQL: back off and go on; rows stay in the outbox
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                failures++;
+                lock (_gate)
+                {
+                    _lastError = ex.Message;
+                }
+
+                Signal();
+                var delay = Backoff(failures);
+                LogCycleFailed(_logger, ex, _shop, failures, delay);
+                try
+                {
+                    await Task.Delay(delay, _time, ct);
+                }
+                catch (OperationCanceledException)
+                {
+                    break;
+                }
+            }
+        }
+
+        Signal();
+    }
+
+    /// <summary>One pass over the store's outbox; true when rows are still waiting (stale values re-read).</summary>
+    internal async Task<bool> DispatchOnceAsync(CancellationToken ct)
+    {
+        foreach (var location in _locations.Where(l => !_levelsRead.Contains(l)).ToList())
+        {
+            await ReadLevelsAsync(location, ct);
+        }
+
+        var pending = await CoalescedAsync(ct);
+        if (pending.Count == 0)
+        {
+            return false;
+        }
+
+        var unknown = pending.Select(p => p.Sku).Where(s => !_items.ContainsKey(s)).Distinct(StringComparer.Ordinal).ToList();
+        if (unknown.Count > 0)
+        {
+            var found = await _shopify.FindInventoryItemsAsync(unknown, ct);
+            foreach (var sku in unknown)
+            {
+                _items[sku] = found.TryGetValue(sku, out var item) ? item : null;
+            }
+        }
+
+        var done = new List<Coalesced>();
+        var toSend = new List<(Coalesced Row, OnHandChange Change)>();
+        foreach (var row in pending)
+        {
+            if (_items[row.Sku] is not { } item)
+            {
+                // The store does not sell this SKU: nothing to push (its analytics record still says so).
+                done.Add(row);
+                Interlocked.Increment(ref _notInStore);
+                continue;
+            }
+
+            if (!_levelsRead.Contains(row.LocationId))
+            {
+                await ReadLevelsAsync(row.LocationId, ct);
+            }
+
+            var current = _onHand.GetValueOrDefault((item, row.LocationId));
+            if (current == row.OnHand)
+            {
+                done.Add(row); // Shopify already holds this value
+                continue;
+            }
+
+            toSend.Add((row, new OnHandChange(item, row.LocationId, row.OnHand, current)));
+        }
+
+        await CompleteAsync(done, ct);
+        var again = false;
+        foreach (var chunk in toSend.Chunk(MaxQuantitiesPerCall))
+        {
+            again |= await SendAsync(chunk, ct);
+        }
+
+        return again;
+    }
+
+    private async Task<bool> SendAsync((Coalesced Row, OnHandChange Change)[] chunk, CancellationToken ct)
+    {
+        var changes = chunk.Select(c => c.Change).ToList();
+        var key = IdempotencyKey(chunk);
+        var reference = $"gid://cdcbridge/AvailabilitySync/{chunk.Max(c => c.Row.NewestId)}";
+        OnHandSetResult result;
+        try
+        {
+            result = await _shopify.SetOnHandAsync(key, reference, changes, ct);
+        }
+        catch (Exception ex) when (_shopify.IsPermanent(ex))
+        {
+            await ParkAsync(chunk.Select(c => (c.Row, "PERMANENT_FAILURE", ex.Message)).ToList(), ct);
+            return false;
+        }
+
+        lock (_gate)
+        {
+            _calls++;
+            _lastCallAt = _time.GetUtcNow();
+        }
+
+        if (result.Applied)
+        {
+            foreach (var (row, change) in chunk)
+            {
+                _onHand[(change.InventoryItemId, change.LocationId)] = change.Quantity;
+            }
+
+            await CompleteAsync(chunk.Select(c => c.Row).ToList(), ct);
+            var now = _time.GetUtcNow();
+            var newest = chunk.Select(c => c.Row.SourceCommittedAt).Where(t => t is not null).Max();
+            lock (_gate)
+            {
+                _set += chunk.Length;
+                if (newest is { } committed)
+                {
+                    _lastLatencyMs = (now - committed).TotalMilliseconds;
+                }
+            }
+
+            var tag = new KeyValuePair<string, object?>("shop", _shop);
+            ChannelsMetrics.PushedCounter.Add(chunk.Length, tag);
+            foreach (var committed in chunk.Select(c => c.Row.SourceCommittedAt).OfType<DateTimeOffset>())
+            {
+                ChannelsMetrics.ApplyLatencyHistogram.Record((now - committed).TotalSeconds, tag);
+            }
+
+            return false;
+        }
+
+        // Refused as a whole. Stale entries: Shopify moved (an admin edit, a fulfilment); re-read and send again.
+        var stale = result.Errors.Where(e => e.Code == OnHandSetError.Stale).ToList();
+        if (stale.Count > 0)
+        {
+            Interlocked.Add(ref _stale, stale.Count);
+            ChannelsMetrics.StaleCounter.Add(stale.Count, new KeyValuePair<string, object?>("shop", _shop));
+            foreach (var location in stale.Select(e => e.EntryIndex is { } i && i < chunk.Length ? chunk[i].Change.LocationId : (long?)null)
+                .Select(l => l is null ? chunk.Select(c => c.Change.LocationId) : [l.Value]).SelectMany(l => l).Distinct())
+            {
+                await ReadLevelsAsync(location, ct);
+            }
+
+            LogStale(_logger, _shop, stale.Count);
+        }
+
+        var permanent = result.Errors.Where(e => e.Code != OnHandSetError.Stale).ToList();
+        if (permanent.Count > 0)
+        {
+            var parked = permanent.Any(e => e.EntryIndex is null)
+                ? chunk.Select(c => (c.Row, permanent[0].Code, permanent[0].Message)).ToList()
+                : permanent.Where(e => e.EntryIndex < chunk.Length).Select(e => (chunk[e.EntryIndex!.Value].Row, e.Code, e.Message)).ToList();
+            await ParkAsync(parked, ct);
+        }
+
+        return true;
+    }
+
+    private async Task ReadLevelsAsync(long location, CancellationToken ct)
+    {
+        var levels = await _shopify.ReadOnHandAsync(location, ct);
+        foreach (var key in _onHand.Keys.Where(k => k.Location == location).ToList())
+        {
+            _onHand.Remove(key);
+        }
+
+        foreach (var (item, onHand) in levels)
+        {
+            _onHand[(item, location)] = onHand;
+        }
+
+        _levelsRead.Add(location);
+    }
+
+    private async Task<List<Coalesced>> CoalescedAsync(CancellationToken ct)
+    {
+        await using var connection = new NpgsqlConnection(_connectionString);
+        await connection.OpenAsync(ct);
+        await using var command = new NpgsqlCommand(
+            """
+            SELECT DISTINCT ON (sku, location_id) id, sku, location_id, on_hand, source_committed_at
+            FROM channels.shopify_outbox WHERE shop_domain = $1
+            ORDER BY sku, location_id, id DESC
+            """, connection);
+        command.Parameters.Add(new() { Value = _shop });
+        var rows = new List<Coalesced>();
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            rows.Add(new Coalesced(reader.GetInt64(0), reader.GetString(1), reader.GetInt64(2), reader.GetInt32(3),
+                await reader.IsDBNullAsync(4, ct) ? null : new DateTimeOffset(reader.GetDateTime(4), TimeSpan.Zero)));
+        }
+
+        // Oldest first, so a busy SKU cannot starve a quiet one.
+        rows.Sort((a, b) => a.NewestId.CompareTo(b.NewestId));
+        return rows;
+    }
+
+    /// <summary>Deletes the rows a push covered: for each (SKU, location) every row up to the newest one sent.</summary>
+    private async Task CompleteAsync(IReadOnlyList<Coalesced> rows, CancellationToken ct)
+    {
+        if (rows.Count == 0)
+        {
+            return;
+        }
+
+        await using var connection = new NpgsqlConnection(_connectionString);
+        await connection.OpenAsync(ct);
+        await using var command = new NpgsqlCommand(
+            """
+            DELETE FROM channels.shopify_outbox o
+            USING unnest($2::text[], $3::bigint[], $4::bigint[]) AS d(sku, location_id, newest)
+            WHERE o.shop_domain = $1 AND o.sku = d.sku AND o.location_id = d.location_id AND o.id <= d.newest
+            """, connection);
+        command.Parameters.Add(new() { Value = _shop });
+        command.Parameters.Add(new() { Value = rows.Select(r => r.Sku).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        command.Parameters.Add(new() { Value = rows.Select(r => r.LocationId).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bigint });
+        command.Parameters.Add(new() { Value = rows.Select(r => r.NewestId).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bigint });
+        await command.ExecuteNonQueryAsync(ct);
+    }
+
+    private async Task ParkAsync(IReadOnlyList<(Coalesced Row, string Code, string Reason)> parked, CancellationToken ct)
+    {
+        await using var connection = new NpgsqlConnection(_connectionString);
+        await connection.OpenAsync(ct);
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        foreach (var (row, code, reason) in parked)
+        {
+            await using var command = new NpgsqlCommand(
+                """
+                INSERT INTO channels.shopify_parked (shop_domain, sku, location_id, on_hand, code, reason) VALUES ($1, $2, $3, $4, $5, $6);
+                DELETE FROM channels.shopify_outbox WHERE shop_domain = $1 AND sku = $2 AND location_id = $3 AND id <= $7;
+                """, connection, tx);
+            command.Parameters.Add(new() { Value = _shop });
+            command.Parameters.Add(new() { Value = row.Sku });
+            command.Parameters.Add(new() { Value = row.LocationId });
+            command.Parameters.Add(new() { Value = row.OnHand });
+            command.Parameters.Add(new() { Value = code });
+            command.Parameters.Add(new() { Value = reason });
+            command.Parameters.Add(new() { Value = row.NewestId });
+            await command.ExecuteNonQueryAsync(ct);
+            LogParked(_logger, _shop, row.Sku, row.LocationId, code, reason);
+        }
+
+        await tx.CommitAsync(ct);
+        Interlocked.Add(ref _parked, parked.Count);
+        ChannelsMetrics.ParkedCounter.Add(parked.Count, new KeyValuePair<string, object?>("shop", _shop));
+    }
+
+    /// <summary>
+    /// The same outbox rows give the same key (a resend is the same operation); a new row for a pair gives a new key, so
+    /// a value that comes back to an earlier one is applied again.
+    /// </summary>
+    private string IdempotencyKey((Coalesced Row, OnHandChange Change)[] chunk)
+    {
+        var text = new StringBuilder(_shop);
+        foreach (var (row, change) in chunk)
+        {
+            text.Append('|').Append(row.NewestId).Append(':').Append(change.InventoryItemId).Append('@').Append(change.LocationId)
+                .Append('=').Append(change.Quantity).Append('<').Append(change.ChangeFromQuantity);
+        }
+
+        var hash = SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString()));
+        return new Guid(hash.AsSpan(0, 16)).ToString();
+    }
+
+    private void Signal()
+    {
+        TaskCompletionSource signal;
+        lock (_gate)
+        {
+            signal = _cycle;
+            _cycle = NewSignal();
+        }
+
+        signal.TrySetResult();
+    }
+
+    private static TimeSpan Backoff(int failures)
+    {
+#pragma warning disable CA5394 // jitter, not security
+        var jitter = 0.75 + (Random.Shared.NextDouble() * 0.5);
+#pragma warning restore CA5394
+        return TimeSpan.FromMilliseconds(Math.Min(30_000, 250 * Math.Pow(2, Math.Min(failures - 1, 10))) * jitter);
+    }
+
+    private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private sealed record Coalesced(long NewestId, string Sku, long LocationId, int OnHand, DateTimeOffset? SourceCommittedAt);
+
+    [LoggerMessage(1, LogLevel.Warning, "Shopify {Shop}: dispatch failed (attempt {Failures}); rows stay queued, retrying in {Delay}")]
+    private static partial void LogCycleFailed(ILogger logger, Exception exception, string shop, int failures, TimeSpan delay);
+
+    [LoggerMessage(2, LogLevel.Information, "Shopify {Shop}: {Count} quantities changed in Shopify since last read; re-read and sending again")]
+    private static partial void LogStale(ILogger logger, string shop, int count);
+
+    [LoggerMessage(3, LogLevel.Error, "Shopify {Shop}: parked {Sku} at location {Location}: {Code} {Reason}")]
+    private static partial void LogParked(ILogger logger, string shop, string sku, long location, string code, string reason);
+}

@@ -1,0 +1,22 @@
+using Npgsql;
+
+namespace CdcBridge.Projections;
+
+/// <summary>The records of one batch and the transaction they are applied in.</summary>
+public sealed class ProjectionBatch(IReadOnlyList<ConsumedRecord> records, NpgsqlConnection connection, NpgsqlTransaction transaction)
+{
+    private readonly List<ParkedRecord> _parked = [];
+
+    public IReadOnlyList<ConsumedRecord> Records { get; } = records;
+
+    public NpgsqlConnection Connection { get; } = connection;
+
+    public NpgsqlTransaction Transaction { get; } = transaction;
+
+    public IReadOnlyList<ParkedRecord> Parked => _parked;
+
+    /// <summary>Sets a record aside with the reason; it is stored in the batch's transaction and does not block its partition.</summary>
+    public void Park(ConsumedRecord record, string reason) => _parked.Add(new ParkedRecord(record, reason));
+}
+
+public sealed record ParkedRecord(ConsumedRecord Record, string Reason);

@@ -1,0 +1,33 @@
+namespace CdcBridge.Projections;
+
+/// <summary>How a <see cref="ProjectionRunner"/> consumes; defaults suit both the embedded stack and a Kafka cluster.</summary>
+public sealed record ProjectionOptions
+{
+    public required string KafkaBootstrap { get; init; }
+
+    /// <summary>Npgsql connection string of the sidecar database (projection state, positions, parked records).</summary>
+    public required string ConnectionString { get; init; }
+
+    /// <summary>
+    /// The generation of the source topics. A projector whose stored epoch differs is reset and rebuilt from the start
+    /// of its topics: the embedded broker is new on every start; in production change it to force a rebuild.
+    /// </summary>
+    public string Epoch { get; init; } = "1";
+
+    /// <summary>Largest batch applied in one transaction.</summary>
+    public int MaxBatchSize { get; init; } = 2_000;
+
+    /// <summary>How long the loop waits for a first record before it looks at stopping again.</summary>
+    public TimeSpan PollTimeout { get; init; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>On stop, the batch in flight may finish within this bound; then the consumer closes regardless.</summary>
+    public TimeSpan DrainTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Backoff after a failed batch: doubled per consecutive failure, capped, with ±25 % jitter.</summary>
+    public TimeSpan RetryBackoff { get; init; } = TimeSpan.FromMilliseconds(200);
+
+    public TimeSpan MaxRetryBackoff { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Consumer group is <c>{GroupPrefix}.{projector}</c>.</summary>
+    public string GroupPrefix { get; init; } = "cdcbridge";
+}

@@ -1,0 +1,544 @@
+using System.Diagnostics;
+using CdcBridge.Avro.Confluent;
+using CdcBridge.Avro.Registry;
+using Confluent.Kafka;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+
+namespace CdcBridge.Projections;
+
+/// <summary>
+/// The one receive loop of a projector: polls a batch, decodes it (Avro via the registry), lets the projector apply it
+/// and advances the stored positions in the same PostgreSQL transaction (guarded against a stale writer). Kafka's own
+/// committed offsets are informative only; on assignment the consumer seeks to the stored positions. A failed batch is
+/// rolled back, the projector reloads its state, the consumer seeks back and the batch is retried after a jittered
+/// backoff. A record that cannot be decoded or applied is parked with its reason and its partition moves on.
+/// </summary>
+public sealed partial class ProjectionRunner : IAsyncDisposable
+{
+    private readonly IProjector _projector;
+    private readonly ProjectionOptions _options;
+    private readonly ILogger _logger;
+    private readonly TimeProvider _time;
+    private readonly AvroDeserializer _deserializer;
+    private readonly Dictionary<(string Topic, int Partition), long> _stored = [];
+    private readonly Lock _gate = new();
+    private readonly CancellationTokenSource _stop = new();
+    private readonly CancellationTokenSource _abort = new();
+    private IConsumer<byte[]?, byte[]?>? _consumer;
+    private Task _loop = Task.CompletedTask;
+    private TaskCompletionSource _committed = NewSignal();
+    private long _events;
+    private long _batches;
+    private long _parked;
+    private double _lastBatchMs;
+    private DateTimeOffset? _lastCommitAt;
+    private int _failures;
+    private string? _lastError;
+    private int _disposed;
+
+    public ProjectionRunner(IProjector projector, ProjectionOptions options, ISchemaRegistryClient registry, ILogger logger, TimeProvider? time = null)
+    {
+        ArgumentNullException.ThrowIfNull(projector);
+        ArgumentNullException.ThrowIfNull(options);
+        _projector = projector;
+        _options = options;
+        _logger = logger;
+        _time = time ?? TimeProvider.System;
+        _deserializer = new AvroDeserializer(registry);
+    }
+
+    public string Name => _projector.Name;
+
+    /// <summary>Completes when the loop ends: normally after <see cref="StopAsync"/>; faulted if it could not run at all.</summary>
+    public Task Completion => _loop;
+
+    public async Task StartAsync(CancellationToken ct = default)
+    {
+        await using (var connection = new NpgsqlConnection(_options.ConnectionString))
+        {
+            await connection.OpenAsync(ct);
+            await ProjectionStore.EnsureSchemaAsync(connection, ct);
+            await _projector.EnsureSchemaAsync(connection, ct);
+            var epoch = await ProjectionStore.ReadEpochAsync(connection, _projector.Name, ct);
+            if (epoch != _options.Epoch)
+            {
+                await using var tx = await connection.BeginTransactionAsync(ct);
+                await _projector.ResetAsync(connection, tx, ct);
+                await ProjectionStore.ResetAsync(connection, tx, _projector.Name, _options.Epoch, ct);
+                await tx.CommitAsync(ct);
+                LogRebuild(_logger, _projector.Name, epoch ?? "(none)", _options.Epoch);
+            }
+
+            await _projector.LoadAsync(connection, ct);
+            _parked = await ProjectionStore.CountParkedAsync(connection, _projector.Name, ct);
+        }
+
+        _consumer = new ConsumerBuilder<byte[]?, byte[]?>(new ConsumerConfig
+        {
+            BootstrapServers = _options.KafkaBootstrap,
+            GroupId = $"{_options.GroupPrefix}.{_projector.Name}",
+            EnableAutoCommit = true, // commits what StoreOffset stored: informative for lag tools; the truth is in PostgreSQL
+            EnableAutoOffsetStore = false,
+            AutoOffsetReset = AutoOffsetReset.Earliest,
+            AllowAutoCreateTopics = false,
+            TopicMetadataRefreshIntervalMs = 5_000,
+        })
+            .SetPartitionsAssignedHandler((_, partitions) => Assigned(partitions))
+            .SetPartitionsRevokedHandler((_, partitions) => Revoked(partitions))
+            .SetErrorHandler((_, error) => LogKafkaError(_logger, _projector.Name, error.Code.ToString(), error.Reason))
+            .Build();
+        _consumer.Subscribe(_projector.Topics);
+        ProjectionMetrics.RegisterLag(_projector.Name, Lag);
+        _loop = Task.Run(RunAsync, CancellationToken.None);
+    }
+
+    public ProjectionStatus Status
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return new ProjectionStatus(_projector.Name, _events, _batches, _parked, Lag(), _lastBatchMs, _lastCommitAt, _failures, _lastError);
+            }
+        }
+    }
+
+    /// <summary>The stored next offset of every assigned partition, as last committed.</summary>
+    public IReadOnlyDictionary<(string Topic, int Partition), long> Positions
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return new Dictionary<(string, int), long>(_stored);
+            }
+        }
+    }
+
+    /// <summary>Completes after the next batch commits (or when the loop ends).</summary>
+    public Task NextCommit
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _committed.Task;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Waits until every partition of the projector's topics has been applied up to its current end (high watermark
+    /// read from the broker now). For tests and the bench: a condition, not a sleep.
+    /// </summary>
+    public async Task WaitForCaughtUpAsync(TimeSpan timeout, CancellationToken ct = default)
+    {
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        cts.CancelAfter(timeout);
+        var targets = EndOffsets();
+        while (true)
+        {
+            var next = NextCommit;
+            var positions = Positions;
+            if (targets.All(t => t.Value == 0 || (positions.TryGetValue(t.Key, out var p) && p >= t.Value)))
+            {
+                return;
+            }
+
+            if (_loop.IsCompleted)
+            {
+                await _loop;
+                throw new InvalidOperationException($"Projector '{Name}' stopped before catching up.");
+            }
+
+            try
+            {
+                await next.WaitAsync(cts.Token);
+            }
+            catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+            {
+                throw new TimeoutException($"Projector '{Name}' did not catch up within {timeout} (positions {string.Join(", ", positions.Select(p => $"{p.Key.Topic}[{p.Key.Partition}]={p.Value}"))}).");
+            }
+        }
+    }
+
+    private Dictionary<(string, int), long> EndOffsets()
+    {
+        using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = _options.KafkaBootstrap }).Build();
+        var metadata = admin.GetMetadata(TimeSpan.FromSeconds(10));
+        using var probe = new ConsumerBuilder<Ignore, Ignore>(new ConsumerConfig { BootstrapServers = _options.KafkaBootstrap, GroupId = "cdcbridge.probe" }).Build();
+        var result = new Dictionary<(string, int), long>();
+        foreach (var topic in metadata.Topics.Where(t => _projector.Topics.Contains(t.Topic)))
+        {
+            foreach (var partition in topic.Partitions)
+            {
+                var w = probe.QueryWatermarkOffsets(new TopicPartition(topic.Topic, partition.PartitionId), TimeSpan.FromSeconds(10));
+                result[(topic.Topic, partition.PartitionId)] = w.High.Value;
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>Stops polling, lets the batch in flight commit (bounded by the drain timeout) and closes the consumer.</summary>
+    public async Task StopAsync()
+    {
+        await _stop.CancelAsync();
+        try
+        {
+            await _loop.WaitAsync(_options.DrainTimeout);
+        }
+        catch (TimeoutException)
+        {
+            LogDrainTimeout(_logger, _projector.Name, _options.DrainTimeout);
+            await _abort.CancelAsync();
+            try
+            {
+                await _loop;
+            }
+            catch (OperationCanceledException)
+            {
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        await StopAsync();
+        ProjectionMetrics.UnregisterLag(_projector.Name);
+        _consumer?.Dispose();
+        _stop.Dispose();
+        _abort.Dispose();
+    }
+
+    private async Task RunAsync()
+    {
+        var consumer = _consumer!;
+        try
+        {
+            while (!_stop.IsCancellationRequested)
+            {
+                List<ConsumeResult<byte[]?, byte[]?>> polled;
+                try
+                {
+                    polled = Poll(consumer);
+                }
+                catch (ConsumeException ex) when (!ex.Error.IsFatal)
+                {
+                    LogKafkaError(_logger, _projector.Name, ex.Error.Code.ToString(), ex.Error.Reason);
+                    continue;
+                }
+
+                if (polled.Count == 0)
+                {
+                    continue;
+                }
+
+                await ApplyWithRetryAsync(consumer, polled);
+            }
+        }
+        finally
+        {
+            try
+            {
+                consumer.Close();
+            }
+            catch (KafkaException ex)
+            {
+                LogKafkaError(_logger, _projector.Name, ex.Error.Code.ToString(), ex.Error.Reason);
+            }
+
+            lock (_gate)
+            {
+                _committed.TrySetResult();
+            }
+        }
+    }
+
+    private List<ConsumeResult<byte[]?, byte[]?>> Poll(IConsumer<byte[]?, byte[]?> consumer)
+    {
+        var polled = new List<ConsumeResult<byte[]?, byte[]?>>();
+        var first = consumer.Consume(_options.PollTimeout);
+        if (first is null || first.IsPartitionEOF)
+        {
+            return polled;
+        }
+
+        polled.Add(first);
+        while (polled.Count < _options.MaxBatchSize)
+        {
+            var next = consumer.Consume(TimeSpan.Zero);
+            if (next is null)
+            {
+                break;
+            }
+
+            if (!next.IsPartitionEOF)
+            {
+                polled.Add(next);
+            }
+        }
+
+        return polled;
+    }
+
+    private async Task ApplyWithRetryAsync(IConsumer<byte[]?, byte[]?> consumer, List<ConsumeResult<byte[]?, byte[]?>> polled)
+    {
+        while (true)
+        {
+            var started = Stopwatch.GetTimestamp();
+            try
+            {
+                var applied = await ApplyAsync(polled, _abort.Token);
+                var elapsed = Stopwatch.GetElapsedTime(started);
+                foreach (var last in polled.GroupBy(r => r.TopicPartition).Select(g => g.Last()))
+                {
+                    consumer.StoreOffset(new TopicPartitionOffset(last.TopicPartition, last.Offset + 1));
+                }
+
+                var tag = new KeyValuePair<string, object?>("projector", _projector.Name);
+                ProjectionMetrics.EventsCounter.Add(polled.Count, tag);
+                ProjectionMetrics.BatchDurationHistogram.Record(elapsed.TotalSeconds, tag);
+                if (applied.Parked.Count > 0)
+                {
+                    ProjectionMetrics.ParkedCounter.Add(applied.Parked.Count, tag);
+                }
+
+                TaskCompletionSource signal;
+                lock (_gate)
+                {
+                    _events += polled.Count;
+                    _batches++;
+                    _parked += applied.Parked.Count;
+                    _lastBatchMs = elapsed.TotalMilliseconds;
+                    _lastCommitAt = _time.GetUtcNow();
+                    _failures = 0;
+                    signal = _committed;
+                    _committed = NewSignal();
+                }
+
+                _projector.Committed(applied);
+                signal.TrySetResult();
+                return;
+            }
+            catch (OperationCanceledException) when (_abort.IsCancellationRequested)
+            {
+                throw;
+            }
+#pragma warning disable CA1031 // the loop must survive any batch failure: it reloads, seeks back and retries
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                int failures;
+                lock (_gate)
+                {
+                    failures = ++_failures;
+                    _lastError = ex.Message;
+                }
+
+                ProjectionMetrics.FailureCounter.Add(1, new KeyValuePair<string, object?>("projector", _projector.Name));
+                var delay = Backoff(failures);
+                LogBatchFailed(_logger, ex, _projector.Name, polled.Count, failures, delay);
+                try
+                {
+                    await Task.Delay(delay, _time, _abort.Token);
+                    await using var connection = new NpgsqlConnection(_options.ConnectionString);
+                    await connection.OpenAsync(_abort.Token);
+                    await _projector.LoadAsync(connection, _abort.Token);
+                }
+                catch (OperationCanceledException)
+                {
+                    throw;
+                }
+#pragma warning disable CA1031
+                catch (Exception reloadFailure)
+#pragma warning restore CA1031
+                {
+                    LogBatchFailed(_logger, reloadFailure, _projector.Name, polled.Count, failures, delay);
+                    continue;
+                }
+
+                // Another writer may have moved on: drop the records it already applied.
+                polled = Reread(polled);
+                if (polled.Count == 0)
+                {
+                    return;
+                }
+            }
+        }
+    }
+
+    /// <summary>After a stale-writer failure the stored positions are re-read; records below them are not applied again.</summary>
+    private List<ConsumeResult<byte[]?, byte[]?>> Reread(List<ConsumeResult<byte[]?, byte[]?>> polled)
+    {
+        var stored = ProjectionStore.ClaimPartitions(_options.ConnectionString, _projector.Name, polled.Select(p => (p.Topic, p.Partition.Value)).Distinct());
+        lock (_gate)
+        {
+            foreach (var (key, value) in stored)
+            {
+                _stored[key] = value;
+            }
+        }
+
+        return polled.Where(p => p.Offset.Value >= stored[(p.Topic, p.Partition.Value)]).ToList();
+    }
+
+    private async Task<ProjectionBatch> ApplyAsync(List<ConsumeResult<byte[]?, byte[]?>> polled, CancellationToken ct)
+    {
+        var records = new List<ConsumedRecord>(polled.Count);
+        var undecodable = new List<ParkedRecord>();
+        foreach (var result in polled)
+        {
+            var message = result.Message;
+            try
+            {
+                var key = message.Key is null ? null : await _deserializer.DeserializeAsync(message.Key, false, new SerializationContext(MessageComponentType.Key, result.Topic));
+                var value = message.Value is null ? null : await _deserializer.DeserializeAsync(message.Value, false, new SerializationContext(MessageComponentType.Value, result.Topic));
+                records.Add(new ConsumedRecord(result.Topic, result.Partition.Value, result.Offset.Value, message.Timestamp.UtcDateTime, message.Key, message.Value, key, value));
+            }
+            catch (Exception ex) when (ex is InvalidDataException or Avro.Generic.AvroTypeException or SchemaRegistryException or FormatException)
+            {
+                // A record the registry or codec rejects for good: set aside, never block the partition.
+                undecodable.Add(new ParkedRecord(
+                    new ConsumedRecord(result.Topic, result.Partition.Value, result.Offset.Value, message.Timestamp.UtcDateTime, message.Key, message.Value, null, null),
+                    $"Undecodable record: {ex.Message}"));
+            }
+        }
+
+        var moves = new List<(string, int, long, long)>();
+        lock (_gate)
+        {
+            foreach (var group in polled.GroupBy(r => (r.Topic, r.Partition.Value)))
+            {
+                moves.Add((group.Key.Topic, group.Key.Value, _stored.GetValueOrDefault(group.Key), group.Last().Offset.Value + 1));
+            }
+        }
+
+        await using var connection = new NpgsqlConnection(_options.ConnectionString);
+        await connection.OpenAsync(ct);
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        var batch = new ProjectionBatch(records, connection, tx);
+        foreach (var parked in undecodable)
+        {
+            batch.Park(parked.Record, parked.Reason);
+        }
+
+        await _projector.ApplyAsync(batch, ct);
+        await ProjectionStore.ParkAsync(connection, tx, _projector.Name, batch.Parked, ct);
+        await ProjectionStore.AdvanceAsync(connection, tx, _projector.Name, moves, ct);
+        await tx.CommitAsync(ct);
+        foreach (var parked in batch.Parked)
+        {
+            LogParked(_logger, _projector.Name, parked.Record.Topic, parked.Record.Partition, parked.Record.Offset, parked.Reason);
+        }
+
+        lock (_gate)
+        {
+            foreach (var (topic, partition, _, next) in moves)
+            {
+                _stored[(topic, partition)] = next;
+            }
+        }
+
+        return batch;
+    }
+
+    private List<TopicPartitionOffset> Assigned(List<TopicPartition> partitions)
+    {
+        var stored = ProjectionStore.ClaimPartitions(_options.ConnectionString, _projector.Name, partitions.Select(p => (p.Topic, p.Partition.Value)));
+        lock (_gate)
+        {
+            foreach (var (key, value) in stored)
+            {
+                _stored[key] = value;
+            }
+        }
+
+        LogAssigned(_logger, _projector.Name, partitions.Count);
+        return partitions.Select(p => new TopicPartitionOffset(p, new Offset(stored[(p.Topic, p.Partition.Value)]))).ToList();
+    }
+
+    private void Revoked(List<TopicPartitionOffset> partitions)
+    {
+        lock (_gate)
+        {
+            foreach (var p in partitions)
+            {
+                _stored.Remove((p.Topic, p.Partition.Value));
+            }
+        }
+    }
+
+    private long Lag()
+    {
+        var consumer = _consumer;
+        if (consumer is null)
+        {
+            return 0;
+        }
+
+        long lag = 0;
+        List<KeyValuePair<(string Topic, int Partition), long>> positions;
+        lock (_gate)
+        {
+            positions = _stored.ToList();
+        }
+
+        foreach (var (key, next) in positions)
+        {
+            try
+            {
+                var high = consumer.GetWatermarkOffsets(new TopicPartition(key.Topic, key.Partition)).High;
+                if (high != Offset.Unset)
+                {
+                    lag += Math.Max(0, high.Value - next);
+                }
+            }
+            catch (KafkaException)
+            {
+                // not known yet
+            }
+        }
+
+        return lag;
+    }
+
+    private TimeSpan Backoff(int failures)
+    {
+        var exponential = _options.RetryBackoff.TotalMilliseconds * Math.Pow(2, Math.Min(failures - 1, 16));
+        var capped = Math.Min(exponential, _options.MaxRetryBackoff.TotalMilliseconds);
+#pragma warning disable CA5394 // jitter, not security
+        var jitter = 0.75 + (Random.Shared.NextDouble() * 0.5);
+#pragma warning restore CA5394
+        return TimeSpan.FromMilliseconds(capped * jitter);
+    }
+
+    private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    [LoggerMessage(1, LogLevel.Warning, "Projector {Projector}: epoch {Stored} differs from {Current}; state reset, rebuilding from the start of the topics")]
+    private static partial void LogRebuild(ILogger logger, string projector, string stored, string current);
+
+    [LoggerMessage(2, LogLevel.Warning, "Projector {Projector}: Kafka {Code}: {Reason}")]
+    private static partial void LogKafkaError(ILogger logger, string projector, string code, string reason);
+
+    [LoggerMessage(3, LogLevel.Error, "Projector {Projector}: batch of {Records} records failed (attempt {Failures}); rolled back, retrying in {Delay}")]
+    private static partial void LogBatchFailed(ILogger logger, Exception exception, string projector, int records, int failures, TimeSpan delay);
+
+    [LoggerMessage(4, LogLevel.Warning, "Projector {Projector}: parked {Topic}[{Partition}]@{Offset}: {Reason}")]
+    private static partial void LogParked(ILogger logger, string projector, string topic, int partition, long offset, string reason);
+
+    [LoggerMessage(5, LogLevel.Information, "Projector {Projector}: assigned {Partitions} partitions; seeking to the stored positions")]
+    private static partial void LogAssigned(ILogger logger, string projector, int partitions);
+
+    [LoggerMessage(6, LogLevel.Warning, "Projector {Projector}: the batch in flight did not finish within {Timeout}; closing anyway (it will be applied again)")]
+    private static partial void LogDrainTimeout(ILogger logger, string projector, TimeSpan timeout);
+}
