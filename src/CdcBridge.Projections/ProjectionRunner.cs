@@ -81,7 +81,6 @@ public sealed partial class ProjectionRunner : IAsyncDisposable
             EnableAutoCommit = true, // commits what StoreOffset stored: informative for lag tools; the truth is in PostgreSQL
             EnableAutoOffsetStore = false,
             AutoOffsetReset = AutoOffsetReset.Earliest,
-            AllowAutoCreateTopics = false,
             TopicMetadataRefreshIntervalMs = 5_000,
         })
             .SetPartitionsAssignedHandler((_, partitions) => Assigned(partitions))
@@ -166,15 +165,20 @@ public sealed partial class ProjectionRunner : IAsyncDisposable
     private Dictionary<(string, int), long> EndOffsets()
     {
         using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = _options.KafkaBootstrap }).Build();
-        var metadata = admin.GetMetadata(TimeSpan.FromSeconds(10));
         using var probe = new ConsumerBuilder<Ignore, Ignore>(new ConsumerConfig { BootstrapServers = _options.KafkaBootstrap, GroupId = "cdcbridge.probe" }).Build();
         var result = new Dictionary<(string, int), long>();
-        foreach (var topic in metadata.Topics.Where(t => _projector.Topics.Contains(t.Topic)))
+        foreach (var name in _projector.Topics)
         {
+            var topic = admin.GetMetadata(name, TimeSpan.FromSeconds(10)).Topics.SingleOrDefault(t => t.Topic == name);
+            if (topic is null || topic.Error.IsError)
+            {
+                continue; // a topic nobody has written yet has nothing to catch up on
+            }
+
             foreach (var partition in topic.Partitions)
             {
-                var w = probe.QueryWatermarkOffsets(new TopicPartition(topic.Topic, partition.PartitionId), TimeSpan.FromSeconds(10));
-                result[(topic.Topic, partition.PartitionId)] = w.High.Value;
+                var w = probe.QueryWatermarkOffsets(new TopicPartition(name, partition.PartitionId), TimeSpan.FromSeconds(10));
+                result[(name, partition.PartitionId)] = w.High.Value;
             }
         }
 
@@ -293,6 +297,17 @@ public sealed partial class ProjectionRunner : IAsyncDisposable
 
     private async Task ApplyWithRetryAsync(IConsumer<byte[]?, byte[]?> consumer, List<ConsumeResult<byte[]?, byte[]?>> polled)
     {
+        lock (_gate)
+        {
+            // Below the stored position: another writer applied these already.
+            polled = polled.Where(p => !_stored.TryGetValue((p.Topic, p.Partition.Value), out var next) || p.Offset.Value >= next).ToList();
+        }
+
+        if (polled.Count == 0)
+        {
+            return;
+        }
+
         while (true)
         {
             var started = Stopwatch.GetTimestamp();
@@ -371,6 +386,11 @@ public sealed partial class ProjectionRunner : IAsyncDisposable
                 polled = Reread(polled);
                 if (polled.Count == 0)
                 {
+                    lock (_gate)
+                    {
+                        _failures = 0; // resolved: another writer had applied them
+                    }
+
                     return;
                 }
             }
@@ -401,7 +421,10 @@ public sealed partial class ProjectionRunner : IAsyncDisposable
             var message = result.Message;
             try
             {
-                var key = message.Key is null ? null : await _deserializer.DeserializeAsync(message.Key, false, new SerializationContext(MessageComponentType.Key, result.Topic));
+                // Keys not in Confluent's wire format (plain string keys of other producers) reach the projector as bytes.
+                var key = message.Key is null ? null
+                    : message.Key.Length < ConfluentWireFormat.HeaderSize || message.Key[0] != ConfluentWireFormat.MagicByte ? message.Key
+                    : await _deserializer.DeserializeAsync(message.Key, false, new SerializationContext(MessageComponentType.Key, result.Topic));
                 var value = message.Value is null ? null : await _deserializer.DeserializeAsync(message.Value, false, new SerializationContext(MessageComponentType.Value, result.Topic));
                 records.Add(new ConsumedRecord(result.Topic, result.Partition.Value, result.Offset.Value, message.Timestamp.UtcDateTime, message.Key, message.Value, key, value));
             }

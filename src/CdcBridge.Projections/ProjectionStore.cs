@@ -63,16 +63,15 @@ internal static class ProjectionStore
     /// <summary>Forgets positions and parked records of the projector and records the new epoch (caller's transaction).</summary>
     public static async Task ResetAsync(NpgsqlConnection connection, NpgsqlTransaction tx, string projector, string epoch, CancellationToken ct)
     {
-        await using var command = new NpgsqlCommand(
+        await using var batch = new NpgsqlBatch(connection, tx);
+        batch.BatchCommands.Add(new NpgsqlBatchCommand("DELETE FROM projections.progress WHERE projector = $1") { Parameters = { new() { Value = projector } } });
+        batch.BatchCommands.Add(new NpgsqlBatchCommand("DELETE FROM projections.parked WHERE projector = $1") { Parameters = { new() { Value = projector } } });
+        batch.BatchCommands.Add(new NpgsqlBatchCommand(
             """
-            DELETE FROM projections.progress WHERE projector = $1;
-            DELETE FROM projections.parked WHERE projector = $1;
             INSERT INTO projections.epoch (projector, epoch) VALUES ($1, $2)
-            ON CONFLICT (projector) DO UPDATE SET epoch = excluded.epoch, reset_at = now();
-            """, connection, tx);
-        command.Parameters.Add(new() { Value = projector });
-        command.Parameters.Add(new() { Value = epoch });
-        await command.ExecuteNonQueryAsync(ct);
+            ON CONFLICT (projector) DO UPDATE SET epoch = excluded.epoch, reset_at = now()
+            """) { Parameters = { new() { Value = projector }, new() { Value = epoch } } });
+        await batch.ExecuteNonQueryAsync(ct);
     }
 
     /// <summary>
@@ -85,17 +84,23 @@ internal static class ProjectionStore
         var list = partitions.ToList();
         using var connection = new NpgsqlConnection(connectionString);
         connection.Open();
-        using var command = new NpgsqlCommand(
+        using (var insert = new NpgsqlCommand(
             """
             INSERT INTO projections.progress (projector, topic, partition, next_offset)
             SELECT $1, t, p, 0 FROM unnest($2::text[], $3::int[]) AS u(t, p)
-            ON CONFLICT DO NOTHING;
+            ON CONFLICT DO NOTHING
+            """, connection))
+        {
+            AddPartitions(insert, projector, list);
+            insert.ExecuteNonQuery();
+        }
+
+        using var command = new NpgsqlCommand(
+            """
             SELECT topic, partition, next_offset FROM projections.progress
-            WHERE projector = $1 AND (topic, partition) IN (SELECT * FROM unnest($2::text[], $3::int[]));
+            WHERE projector = $1 AND (topic, partition) IN (SELECT * FROM unnest($2::text[], $3::int[]))
             """, connection);
-        command.Parameters.Add(new() { Value = projector });
-        command.Parameters.Add(new() { Value = list.Select(p => p.Topic).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
-        command.Parameters.Add(new() { Value = list.Select(p => p.Partition).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Integer });
+        AddPartitions(command, projector, list);
         var result = new Dictionary<(string, int), long>();
         using var reader = command.ExecuteReader();
         while (reader.Read())
@@ -104,6 +109,13 @@ internal static class ProjectionStore
         }
 
         return result;
+    }
+
+    private static void AddPartitions(NpgsqlCommand command, string projector, List<(string Topic, int Partition)> list)
+    {
+        command.Parameters.Add(new() { Value = projector });
+        command.Parameters.Add(new() { Value = list.Select(p => p.Topic).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        command.Parameters.Add(new() { Value = list.Select(p => p.Partition).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Integer });
     }
 
     /// <summary>Moves each partition's position from its expected value to its new one, or throws if another writer moved it.</summary>

@@ -392,19 +392,18 @@ public sealed partial class ShopifyDispatcher : IAsyncDisposable
         await using var tx = await connection.BeginTransactionAsync(ct);
         foreach (var (row, code, reason) in parked)
         {
-            await using var command = new NpgsqlCommand(
-                """
-                INSERT INTO channels.shopify_parked (shop_domain, sku, location_id, on_hand, code, reason) VALUES ($1, $2, $3, $4, $5, $6);
-                DELETE FROM channels.shopify_outbox WHERE shop_domain = $1 AND sku = $2 AND location_id = $3 AND id <= $7;
-                """, connection, tx);
-            command.Parameters.Add(new() { Value = _shop });
-            command.Parameters.Add(new() { Value = row.Sku });
-            command.Parameters.Add(new() { Value = row.LocationId });
-            command.Parameters.Add(new() { Value = row.OnHand });
-            command.Parameters.Add(new() { Value = code });
-            command.Parameters.Add(new() { Value = reason });
-            command.Parameters.Add(new() { Value = row.NewestId });
-            await command.ExecuteNonQueryAsync(ct);
+            await using var batch = new NpgsqlBatch(connection, tx);
+            batch.BatchCommands.Add(new NpgsqlBatchCommand(
+                "INSERT INTO channels.shopify_parked (shop_domain, sku, location_id, on_hand, code, reason) VALUES ($1, $2, $3, $4, $5, $6)")
+            {
+                Parameters = { new() { Value = _shop }, new() { Value = row.Sku }, new() { Value = row.LocationId }, new() { Value = row.OnHand }, new() { Value = code }, new() { Value = reason } },
+            });
+            batch.BatchCommands.Add(new NpgsqlBatchCommand(
+                "DELETE FROM channels.shopify_outbox WHERE shop_domain = $1 AND sku = $2 AND location_id = $3 AND id <= $4")
+            {
+                Parameters = { new() { Value = _shop }, new() { Value = row.Sku }, new() { Value = row.LocationId }, new() { Value = row.NewestId } },
+            });
+            await batch.ExecuteNonQueryAsync(ct);
             LogParked(_logger, _shop, row.Sku, row.LocationId, code, reason);
         }
 

@@ -20,14 +20,15 @@ public static class AnalyticsOutbox
         }
 
         await using var command = new NpgsqlCommand(
-            $"""
+            """
             INSERT INTO channels.analytics_outbox (topic, record_key, record_value)
-            SELECT * FROM unnest($1::text[], $2::bytea[], $3::bytea[]);
-            NOTIFY {Notification};
+            SELECT * FROM unnest($1::text[], $2::bytea[], $3::bytea[])
             """, connection, tx);
         command.Parameters.Add(new() { Value = records.Select(r => r.Topic).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
         command.Parameters.Add(new() { Value = records.Select(r => (object?)r.Key ?? DBNull.Value).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bytea });
         command.Parameters.Add(new() { Value = records.Select(r => (object?)r.Value ?? DBNull.Value).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bytea });
         await command.ExecuteNonQueryAsync(ct);
+        await using var notify = new NpgsqlCommand($"NOTIFY {Notification}", connection, tx);
+        await notify.ExecuteNonQueryAsync(ct);
     }
 }

@@ -17,10 +17,9 @@ public static class ShopifyOutbox
         }
 
         await using var command = new NpgsqlCommand(
-            $"""
+            """
             INSERT INTO channels.shopify_outbox (shop_domain, sku, location_id, on_hand, source_committed_at)
-            SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::int[], $5::timestamptz[]);
-            NOTIFY {Notification};
+            SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::int[], $5::timestamptz[])
             """, connection, tx);
         command.Parameters.Add(new() { Value = pushes.Select(p => p.ShopDomain).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
         command.Parameters.Add(new() { Value = pushes.Select(p => p.Sku).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
@@ -32,6 +31,8 @@ public static class ShopifyOutbox
             NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz,
         });
         await command.ExecuteNonQueryAsync(ct);
+        await using var notify = new NpgsqlCommand($"NOTIFY {Notification}", connection, tx);
+        await notify.ExecuteNonQueryAsync(ct);
     }
 
     /// <summary>Rows waiting per store (the outbox depth the status view shows).</summary>

@@ -1,0 +1,204 @@
+using CdcBridge.Avro.Confluent;
+using CdcBridge.Avro.Registry;
+using CdcBridge.Avro.Schemas;
+using CdcBridge.Testing;
+using Confluent.Kafka;
+using Microsoft.Extensions.Logging.Abstractions;
+using Npgsql;
+
+namespace CdcBridge.Projections.Tests;
+
+/// <summary>The receive loop against the embedded broker and PostgreSQL: exactly-once application, parking, guard, retries.</summary>
+public sealed class ProjectionRunnerTests(InfrastructureFixture fixture) : IAsyncLifetime
+{
+    private static readonly AvroSchema Schema = AvroSchema.Parse("""{"type":"record","name":"Item","namespace":"test","fields":[{"name":"name","type":"string"}]}""");
+    private readonly string _topic = UniqueName.For("tally");
+    private string _database = "";
+    private SchemaRegistryClient? _registry;
+
+    public async ValueTask InitializeAsync()
+    {
+        await fixture.Infrastructure.CreateTopicAsync(_topic, 3);
+        _database = await fixture.Infrastructure.CreateEmptyDatabaseAsync();
+        _registry = new SchemaRegistryClient(new SchemaRegistryOptions { Url = fixture.RegistryUrl });
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        _registry?.Dispose();
+        return ValueTask.CompletedTask;
+    }
+
+    private ProjectionOptions Options(string epoch = "1") => new()
+    {
+        KafkaBootstrap = fixture.Infrastructure.KafkaBootstrap,
+        ConnectionString = _database,
+        Epoch = epoch,
+        MaxBatchSize = 25,
+        RetryBackoff = TimeSpan.FromMilliseconds(20),
+        GroupPrefix = UniqueName.For("g"),
+    };
+
+    private async Task ProduceAsync(IEnumerable<string> names)
+    {
+        var serializer = new AvroSerializer(_registry!, Schema);
+        using var producer = new ProducerBuilder<string, byte[]>(new ProducerConfig { BootstrapServers = fixture.Infrastructure.KafkaBootstrap }).Build();
+        foreach (var name in names)
+        {
+            var value = await serializer.SerializeAsync(new Dictionary<string, object?> { ["name"] = name }, new SerializationContext(MessageComponentType.Value, _topic));
+            await producer.ProduceAsync(_topic, new Message<string, byte[]> { Key = name, Value = value });
+        }
+    }
+
+    private async Task ProduceRawAsync(byte[] value)
+    {
+        using var producer = new ProducerBuilder<string, byte[]>(new ProducerConfig { BootstrapServers = fixture.Infrastructure.KafkaBootstrap }).Build();
+        await producer.ProduceAsync(_topic, new Message<string, byte[]> { Key = "raw", Value = value });
+    }
+
+    private async Task<Dictionary<string, int>> TallyAsync()
+    {
+        await using var connection = new NpgsqlConnection(_database);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("SELECT name, n FROM tally", connection);
+        await using var reader = await command.ExecuteReaderAsync();
+        var result = new Dictionary<string, int>();
+        while (await reader.ReadAsync())
+        {
+            result[reader.GetString(0)] = reader.GetInt32(1);
+        }
+
+        return result;
+    }
+
+    private async Task<List<(long Offset, string Reason)>> ParkedAsync()
+    {
+        await using var connection = new NpgsqlConnection(_database);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("SELECT record_offset, reason FROM projections.parked ORDER BY id", connection);
+        await using var reader = await command.ExecuteReaderAsync();
+        var result = new List<(long, string)>();
+        while (await reader.ReadAsync())
+        {
+            result.Add((reader.GetInt64(0), reader.GetString(1)));
+        }
+
+        return result;
+    }
+
+    private async Task<ProjectionRunner> StartAsync(TallyProjector projector, ProjectionOptions options)
+    {
+        var runner = new ProjectionRunner(projector, options, _registry!, NullLogger.Instance);
+        await runner.StartAsync(TestContext.Current.CancellationToken);
+        return runner;
+    }
+
+    /// <summary>Waits for a condition the component reports (not for a fixed time).</summary>
+    private static async Task Eventually(Func<bool> condition, Func<string> describe)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (!condition())
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"Condition not met within 60 s: {describe()}");
+            }
+
+            await Task.Delay(20, TestContext.Current.CancellationToken);
+        }
+    }
+
+    [Fact]
+    public async Task Every_record_is_applied_exactly_once_across_a_restart()
+    {
+        var names = Enumerable.Range(0, 120).Select(i => $"n{i}").ToList();
+        await ProduceAsync(names.Take(80));
+        var options = Options();
+        await using (var first = await StartAsync(new TallyProjector(_topic), options))
+        {
+            await first.WaitForCaughtUpAsync(TimeSpan.FromSeconds(60), TestContext.Current.CancellationToken);
+        }
+
+        await ProduceAsync(names.Skip(80));
+        await using var second = await StartAsync(new TallyProjector(_topic), options);
+        await second.WaitForCaughtUpAsync(TimeSpan.FromSeconds(60), TestContext.Current.CancellationToken);
+
+        var tally = await TallyAsync();
+        tally.Keys.Should().BeEquivalentTo(names);
+        tally.Values.Should().OnlyContain(n => n == 1);
+        second.Positions.Values.Sum().Should().Be(120);
+    }
+
+    [Fact]
+    public async Task A_record_that_cannot_be_decoded_or_applied_is_parked_and_its_partition_moves_on()
+    {
+        await ProduceAsync(["a", "poison", "b"]);
+        await ProduceRawAsync([0x7f, 1, 2, 3]); // not Confluent's wire format
+        await ProduceAsync(["c"]);
+        await using var runner = await StartAsync(new TallyProjector(_topic), Options());
+        await runner.WaitForCaughtUpAsync(TimeSpan.FromSeconds(60), TestContext.Current.CancellationToken);
+
+        (await TallyAsync()).Keys.Should().BeEquivalentTo(["a", "b", "c"]);
+        var parked = await ParkedAsync();
+        parked.Should().HaveCount(2);
+        parked.Select(p => p.Reason).Should().Contain("poison is not applied").And.Contain(r => r.StartsWith("Undecodable record", StringComparison.Ordinal));
+        runner.Status.Parked.Should().Be(2);
+    }
+
+    [Fact]
+    public async Task A_failed_batch_is_rolled_back_and_applied_once_on_retry()
+    {
+        await ProduceAsync(Enumerable.Range(0, 30).Select(i => $"r{i}"));
+        var projector = new TallyProjector(_topic) { FailNextBatches = 3 };
+        await using var runner = await StartAsync(projector, Options());
+        await runner.WaitForCaughtUpAsync(TimeSpan.FromSeconds(60), TestContext.Current.CancellationToken);
+
+        var tally = await TallyAsync();
+        tally.Should().HaveCount(30);
+        tally.Values.Should().OnlyContain(n => n == 1);
+        projector.Loads.Should().BeGreaterThanOrEqualTo(4, "the projector reloads its state after each failed batch");
+    }
+
+    [Fact]
+    public async Task A_writer_whose_position_was_moved_by_another_does_not_apply_those_records_again()
+    {
+        var options = Options();
+        await ProduceAsync(["warmup"]);
+        await using var runner = await StartAsync(new TallyProjector(_topic), options);
+        await runner.WaitForCaughtUpAsync(TimeSpan.FromSeconds(60), TestContext.Current.CancellationToken);
+
+        // Another instance of the projector took these partitions over, applied the next records and stored its position.
+        await using (var connection = new NpgsqlConnection(_database))
+        {
+            await connection.OpenAsync(TestContext.Current.CancellationToken);
+            await using var command = new NpgsqlCommand(
+                "UPDATE projections.progress SET next_offset = next_offset + 1000000 WHERE projector = 'tally'", connection);
+            await command.ExecuteNonQueryAsync(TestContext.Current.CancellationToken);
+        }
+
+        await ProduceAsync(Enumerable.Range(0, 30).Select(i => $"s{i}"));
+
+        await Eventually(() => runner.Status.LastError?.Contains("moved by another writer", StringComparison.Ordinal) == true, () => runner.Status.ToString());
+
+        (await TallyAsync()).Keys.Should().BeEquivalentTo(["warmup"], "the guard rolled back the stale writer's batch");
+
+        // Having re-read the stored positions, the writer drops what the other applied and is healthy again.
+        await Eventually(() => runner.Status.ConsecutiveFailures == 0, () => runner.Status.ToString());
+        (await TallyAsync()).Keys.Should().BeEquivalentTo(["warmup"]);
+    }
+
+    [Fact]
+    public async Task A_new_epoch_resets_the_projection_and_rebuilds_it_from_the_topics()
+    {
+        await ProduceAsync(["x", "y"]);
+        await using (var first = await StartAsync(new TallyProjector(_topic), Options("1")))
+        {
+            await first.WaitForCaughtUpAsync(TimeSpan.FromSeconds(60), TestContext.Current.CancellationToken);
+        }
+
+        await using var rebuilt = await StartAsync(new TallyProjector(_topic), Options("2") with { GroupPrefix = UniqueName.For("g") });
+        await rebuilt.WaitForCaughtUpAsync(TimeSpan.FromSeconds(60), TestContext.Current.CancellationToken);
+
+        (await TallyAsync()).Should().BeEquivalentTo(new Dictionary<string, int> { ["x"] = 1, ["y"] = 1 });
+    }
+}

@@ -1,0 +1,63 @@
+using CdcBridge.Avro.Generic;
+using Npgsql;
+
+namespace CdcBridge.Projections.Tests;
+
+/// <summary>
+/// A projector that counts, per name, the records it applied (table <c>tally</c>), so a test can see a record applied
+/// twice or never. A record named "poison" is parked; <see cref="FailNextBatches"/> makes batches throw (after writing).
+/// </summary>
+internal sealed class TallyProjector(string topic, string name = "tally") : IProjector
+{
+    public int FailNextBatches;
+    public int Loads;
+
+    public string Name { get; } = name;
+
+    public IReadOnlyList<string> Topics { get; } = [topic];
+
+    public async Task EnsureSchemaAsync(NpgsqlConnection connection, CancellationToken ct)
+    {
+        await using var command = new NpgsqlCommand("CREATE TABLE IF NOT EXISTS tally (name text PRIMARY KEY, n int NOT NULL)", connection);
+        await command.ExecuteNonQueryAsync(ct);
+    }
+
+    public async Task ResetAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken ct)
+    {
+        await using var command = new NpgsqlCommand("TRUNCATE tally", connection, transaction);
+        await command.ExecuteNonQueryAsync(ct);
+    }
+
+    public Task LoadAsync(NpgsqlConnection connection, CancellationToken ct)
+    {
+        Interlocked.Increment(ref Loads);
+        return Task.CompletedTask;
+    }
+
+    public async Task ApplyAsync(ProjectionBatch batch, CancellationToken ct)
+    {
+        foreach (var record in batch.Records)
+        {
+            var name = (string)((GenericRecord)record.Value!)["name"]!;
+            if (name == "poison")
+            {
+                batch.Park(record, "poison is not applied");
+                continue;
+            }
+
+            await using var command = new NpgsqlCommand(
+                "INSERT INTO tally (name, n) VALUES ($1, 1) ON CONFLICT (name) DO UPDATE SET n = tally.n + 1", batch.Connection, batch.Transaction);
+            command.Parameters.Add(new() { Value = name });
+            await command.ExecuteNonQueryAsync(ct);
+        }
+
+        if (Interlocked.Decrement(ref FailNextBatches) >= 0)
+        {
+            throw new InvalidOperationException("injected failure after the batch's writes");
+        }
+    }
+
+    public void Committed(ProjectionBatch batch)
+    {
+    }
+}
