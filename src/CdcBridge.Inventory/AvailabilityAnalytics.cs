@@ -10,16 +10,19 @@ namespace CdcBridge.Inventory;
 /// <summary>Encodes availability changes as records of retail.inventory.availability.v1 (schemas from the repository's avro/ folder).</summary>
 public sealed class AvailabilityAnalytics
 {
-    public const string Topic = "retail.inventory.availability.v1";
+    public const string DefaultTopic = "retail.inventory.availability.v1";
 
     private readonly AvroSerializer _key;
     private readonly AvroSerializer _value;
 
-    public AvailabilityAnalytics(ISchemaRegistryClient registry)
+    public AvailabilityAnalytics(ISchemaRegistryClient registry, string topic = DefaultTopic)
     {
+        Topic = topic;
         _key = new AvroSerializer(registry, KeySchema);
         _value = new AvroSerializer(registry, ValueSchema);
     }
+
+    public string Topic { get; }
 
     public static AvroSchema KeySchema { get; } = Load("retail.inventory.availability.v1-key.avsc");
 

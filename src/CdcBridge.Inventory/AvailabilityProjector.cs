@@ -38,7 +38,7 @@ public sealed partial class AvailabilityProjector : IProjector
         _options = options;
         _stores = stores;
         _calculator = new AvailabilityCalculator(stores);
-        _analytics = new AvailabilityAnalytics(registry);
+        _analytics = new AvailabilityAnalytics(registry, options.AnalyticsTopic);
         _logger = logger;
         _time = time ?? TimeProvider.System;
         Topics = [.. OdooTables.Select(t => $"{options.CdcTopicPrefix}.public.{t}"), options.IntakeTopic];
@@ -378,4 +378,7 @@ public sealed record AvailabilityProjectorOptions
 
     /// <summary>The channel order intake topic.</summary>
     public string IntakeTopic { get; init; } = "retail.channel.order.v1";
+
+    /// <summary>Where every changed value goes for analytics.</summary>
+    public string AnalyticsTopic { get; init; } = AvailabilityAnalytics.DefaultTopic;
 }

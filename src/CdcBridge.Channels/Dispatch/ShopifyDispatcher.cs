@@ -28,6 +28,9 @@ public sealed partial class ShopifyDispatcher : IAsyncDisposable
     private readonly Dictionary<string, long?> _items = new(StringComparer.Ordinal);
     private readonly Dictionary<(long Item, long Location), int> _onHand = [];
     private readonly HashSet<long> _levelsRead = [];
+
+    // Shopify answers a key it has seen with its first answer, so a retry after a stale rejection needs a new key.
+    private long _staleGeneration;
     private readonly CancellationTokenSource _stop = new();
     private readonly Lock _gate = new();
     private Task _loop = Task.CompletedTask;
@@ -300,6 +303,7 @@ public sealed partial class ShopifyDispatcher : IAsyncDisposable
         if (stale.Count > 0)
         {
             Interlocked.Add(ref _stale, stale.Count);
+            _staleGeneration++;
             ChannelsMetrics.StaleCounter.Add(stale.Count, new KeyValuePair<string, object?>("shop", _shop));
             foreach (var location in stale.Select(e => e.EntryIndex is { } i && i < chunk.Length ? chunk[i].Change.LocationId : (long?)null)
                 .Select(l => l is null ? chunk.Select(c => c.Change.LocationId) : [l.Value]).SelectMany(l => l).Distinct())
@@ -418,7 +422,7 @@ public sealed partial class ShopifyDispatcher : IAsyncDisposable
     /// </summary>
     private string IdempotencyKey((Coalesced Row, OnHandChange Change)[] chunk)
     {
-        var text = new StringBuilder(_shop);
+        var text = new StringBuilder(_shop).Append('#').Append(_staleGeneration);
         foreach (var (row, change) in chunk)
         {
             text.Append('|').Append(row.NewestId).Append(':').Append(change.InventoryItemId).Append('@').Append(change.LocationId)
