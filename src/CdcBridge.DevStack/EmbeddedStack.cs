@@ -5,6 +5,7 @@ using CdcBridge.DevStack.Kafka;
 using CdcBridge.DevStack.Odoo;
 using CdcBridge.DevStack.Postgres;
 using CdcBridge.DevStack.SchemaRegistry;
+using CdcBridge.DevStack.Shopify;
 using CdcBridge.DevStack.Topics;
 using Microsoft.Extensions.Logging;
 using Npgsql;
@@ -45,6 +46,9 @@ public sealed partial class EmbeddedStack : IAsyncDisposable
 
     private SchemaRegistryClient? _captureRegistry;
 
+    /// <summary>The Shopify store simulator, seeded with one location per Odoo warehouse and one variant per storable SKU.</summary>
+    public ShopifySimulator? Shopify { get; private set; }
+
     public EmbeddedPostgres Postgres { get; }
 
     public EmbeddedKafka Kafka { get; }
@@ -74,6 +78,7 @@ public sealed partial class EmbeddedStack : IAsyncDisposable
                 await stack.PrepareDatabasesAsync(options, ct);
                 await stack.StartRegistryAsync(loggerFactory, ct);
                 await stack.StartCaptureAsync(loggerFactory, ct);
+                await stack.StartShopifyAsync(loggerFactory, ct);
                 await stack.Endpoints.WriteAsync(state, ct);
                 return stack;
             }
@@ -123,6 +128,20 @@ public sealed partial class EmbeddedStack : IAsyncDisposable
         await first; // a capture that failed during the snapshot fails the start with its reason
     }
 
+    /// <summary>A fresh store on every start (the simulator keeps its state in memory), seeded from the odoo database.</summary>
+    private async Task StartShopifyAsync(ILoggerFactory loggerFactory, CancellationToken ct)
+    {
+        ShopifyCatalog catalog;
+        await using (var odoo = new NpgsqlConnection(Postgres.ConnectionString(OdooDatabase)))
+        {
+            await odoo.OpenAsync(ct);
+            catalog = await ShopifyCatalog.FromOdooAsync(odoo, ct);
+        }
+
+        Shopify = await ShopifySimulator.StartAsync(new ShopifySimulatorOptions { Catalog = catalog }, loggerFactory, ct);
+        Endpoints = Endpoints with { Shopify = new(Shopify.Url, Shopify.ShopDomain, Shopify.ApiVersion, Shopify.AccessToken) };
+    }
+
     private async Task PrepareDatabasesAsync(StackOptions options, CancellationToken ct)
     {
         if (options.Reset)
@@ -153,6 +172,11 @@ public sealed partial class EmbeddedStack : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         File.Delete(StackEndpoints.PathIn(_stateDirectory));
+        if (Shopify is not null)
+        {
+            await Shopify.DisposeAsync();
+        }
+
         if (Capture is not null)
         {
             await Capture.DisposeAsync();

@@ -25,11 +25,16 @@ public sealed record StackEndpoints
 
     public UrlEndpoint? Status { get; init; }
 
+    public ShopifyEndpoint? Shopify { get; init; }
+
     public sealed record KafkaEndpoint(string Bootstrap);
 
     public sealed record PostgresEndpoint(string Odoo, string Sidecar);
 
     public sealed record UrlEndpoint(string Url);
+
+    /// <summary>The Shopify simulator: Admin GraphQL at <c>{Url}/admin/api/{ApiVersion}/graphql.json</c>, inspection under <c>{Url}/_sim/</c>.</summary>
+    public sealed record ShopifyEndpoint(string Url, string ShopDomain, string ApiVersion, string AccessToken);
 
     public static string PathIn(string stateDirectory) => System.IO.Path.Combine(stateDirectory, FileName);
 

@@ -1,4 +1,5 @@
 using CdcBridge.DevStack;
+using CdcBridge.Host.Sidecar;
 using Microsoft.Extensions.Logging;
 
 namespace CdcBridge.Host.Commands;
@@ -42,6 +43,19 @@ internal static class DevSession
 
         await using (stack)
         {
+            // The sidecar proper. The embedded broker is new on every start: a new epoch rebuilds the projection from it.
+            AvailabilitySidecar sidecar;
+            try
+            {
+                sidecar = await AvailabilitySidecar.StartAsync(stack.Endpoints.Kafka.Bootstrap, stack.Endpoints.SchemaRegistry!.Url,
+                    stack.Endpoints.Postgres.Sidecar, Guid.NewGuid().ToString("N"), await DevStores.FromStackAsync(stack, ct), loggerFactory, ct);
+            }
+            catch (OperationCanceledException)
+            {
+                return 130;
+            }
+
+            await using var running = sidecar;
             Directory.CreateDirectory(state);
             await File.WriteAllTextAsync(pidFile, Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture), CancellationToken.None);
             try
@@ -50,7 +64,7 @@ internal static class DevSession
                 var statusFile = CaptureStatus.WriteLoopAsync(stack, state, ct);
                 try
                 {
-                    await StatusView.RunAsync(stack, live, ct);
+                    await StatusView.RunAsync(stack, sidecar, live, ct);
                 }
                 finally
                 {

@@ -1,5 +1,6 @@
 using System.Globalization;
 using CdcBridge.DevStack;
+using CdcBridge.Host.Sidecar;
 using Confluent.Kafka;
 using Npgsql;
 
@@ -10,7 +11,7 @@ internal static class StatusView
 {
     private static readonly TimeSpan Interval = TimeSpan.FromSeconds(5);
 
-    public static async Task RunAsync(EmbeddedStack stack, bool live, CancellationToken ct)
+    public static async Task RunAsync(EmbeddedStack stack, AvailabilitySidecar sidecar, bool live, CancellationToken ct)
     {
         if (!live)
         {
@@ -21,11 +22,33 @@ internal static class StatusView
         Console.WriteLine("Live status every 5 s. Press Ctrl+C to stop.");
         using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = stack.Kafka.BootstrapServers }).Build();
         using var timer = new PeriodicTimer(Interval);
+        var previousEvents = sidecar.Runner.Status.Events;
         do
         {
             Console.WriteLine(await SnapshotAsync(stack, admin, ct));
+            var events = sidecar.Runner.Status.Events;
+            Console.WriteLine(await SidecarLineAsync(sidecar, (events - previousEvents) / Interval.TotalSeconds, ct));
+            previousEvents = events;
         }
         while (await timer.WaitForNextTickAsync(ct));
+    }
+
+    /// <summary>The sidecar's line: projection rate and lag, outbox depth, Shopify calls, cost, throttling, latency.</summary>
+    internal static async Task<string> SidecarLineAsync(AvailabilitySidecar sidecar, double eventsPerSecond, CancellationToken ct)
+    {
+        var projection = sidecar.Runner.Status;
+        var depth = (await sidecar.OutboxDepthAsync(ct)).Values.Sum();
+        var shopify = string.Join("; ", sidecar.Dispatchers.Zip(sidecar.Clients).Select(pair =>
+        {
+            var (dispatcher, client) = pair;
+            var d = dispatcher.Status;
+            var c = client.Snapshot();
+            var latency = d.LastCommitToShopifyMilliseconds is { } ms ? $"{ms:0} ms" : "-";
+            return string.Create(CultureInfo.InvariantCulture,
+                $"{d.ShopDomain}: {c.Calls} calls, cost {c.CostUsed:0}, bucket {c.EstimatedAvailableNow:0}, throttled {c.Throttled}, set {d.QuantitiesSet}, stale {d.StaleRetries}, parked {d.Parked}, last commit→Shopify {latency}");
+        }));
+        return string.Create(CultureInfo.InvariantCulture,
+            $"          availability: {projection.Events} events ({eventsPerSecond:0}/s), lag {projection.Lag}, parked {projection.Parked}, {sidecar.Projector.ValuesChanged} values changed | outbox {depth} | shopify {shopify}");
     }
 
     internal static async Task<string> SnapshotAsync(EmbeddedStack stack, IAdminClient admin, CancellationToken ct)
