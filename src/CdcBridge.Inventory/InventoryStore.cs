@@ -1,5 +1,6 @@
 using System.Text.Json;
 using CdcBridge.Inventory.Odoo;
+using CdcBridge.Projections;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -27,18 +28,7 @@ internal static class InventoryStore
 
     public static async Task EnsureAsync(NpgsqlConnection connection, CancellationToken ct)
     {
-        await using var tx = await connection.BeginTransactionAsync(ct);
-        await using (var lockCommand = new NpgsqlCommand("SELECT pg_advisory_xact_lock(727274003)", connection, tx))
-        {
-            await lockCommand.ExecuteNonQueryAsync(ct);
-        }
-
-        await using (var command = new NpgsqlCommand(Ddl, connection, tx))
-        {
-            await command.ExecuteNonQueryAsync(ct);
-        }
-
-        await tx.CommitAsync(ct);
+        await SchemaInstaller.EnsureAsync(connection, 727274003, Ddl, ct);
     }
 
     public static async Task ResetAsync(NpgsqlConnection connection, NpgsqlTransaction tx, CancellationToken ct)

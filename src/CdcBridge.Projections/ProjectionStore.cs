@@ -39,18 +39,7 @@ internal static class ProjectionStore
     public static async Task EnsureSchemaAsync(NpgsqlConnection connection, CancellationToken ct)
     {
         // Several runners may start at once: serialise the DDL.
-        await using var tx = await connection.BeginTransactionAsync(ct);
-        await using (var lockCommand = new NpgsqlCommand("SELECT pg_advisory_xact_lock(727274001)", connection, tx))
-        {
-            await lockCommand.ExecuteNonQueryAsync(ct);
-        }
-
-        await using (var command = new NpgsqlCommand(Schema, connection, tx))
-        {
-            await command.ExecuteNonQueryAsync(ct);
-        }
-
-        await tx.CommitAsync(ct);
+        await SchemaInstaller.EnsureAsync(connection, 727274001, Schema, ct);
     }
 
     public static async Task<string?> ReadEpochAsync(NpgsqlConnection connection, string projector, CancellationToken ct)

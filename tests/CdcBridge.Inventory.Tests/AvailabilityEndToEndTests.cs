@@ -1,3 +1,4 @@
+using CdcBridge.Testing;
 using CdcBridge.Avro.Confluent;
 using CdcBridge.Avro.Generic;
 using CdcBridge.Avro.Registry;
@@ -7,7 +8,7 @@ using Npgsql;
 namespace CdcBridge.Inventory.Tests;
 
 /// <summary>From an Odoo commit to the Shopify simulator's level and the analytics topic, through every real part.</summary>
-public sealed class AvailabilityEndToEndTests(InfrastructureFixture fixture)
+public sealed class AvailabilityEndToEndTests(RegistryInfrastructure fixture)
 {
     [Fact]
     public async Task Plus_7_on_hand_in_a_mapped_location_shows_as_plus_7_sellable_in_shopify_and_minus_7_brings_it_back()

@@ -38,7 +38,7 @@ internal sealed class AvailabilityPipeline : IAsyncDisposable
 
     public required long WarehouseLocationId { get; init; }
 
-    public static async Task<AvailabilityPipeline> StartAsync(InfrastructureFixture fixture, CancellationToken ct)
+    public static async Task<AvailabilityPipeline> StartAsync(RegistryInfrastructure fixture, CancellationToken ct)
     {
         var infra = fixture.Infrastructure;
         var prefix = UniqueName.For("av")[..15];

@@ -9,7 +9,7 @@ using Npgsql;
 namespace CdcBridge.Projections.Tests;
 
 /// <summary>The receive loop against the embedded broker and PostgreSQL: exactly-once application, parking, guard, retries.</summary>
-public sealed class ProjectionRunnerTests(InfrastructureFixture fixture) : IAsyncLifetime
+public sealed class ProjectionRunnerTests(RegistryInfrastructure fixture) : IAsyncLifetime
 {
     private static readonly AvroSchema Schema = AvroSchema.Parse("""{"type":"record","name":"Item","namespace":"test","fields":[{"name":"name","type":"string"}]}""");
     private readonly string _topic = UniqueName.For("tally");

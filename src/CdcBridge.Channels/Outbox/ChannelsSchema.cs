@@ -1,3 +1,4 @@
+using CdcBridge.Projections;
 using Npgsql;
 
 namespace CdcBridge.Channels.Outbox;
@@ -41,18 +42,7 @@ public static class ChannelsSchema
     public static async Task EnsureAsync(NpgsqlConnection connection, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(connection);
-        await using var tx = await connection.BeginTransactionAsync(ct);
-        await using (var lockCommand = new NpgsqlCommand("SELECT pg_advisory_xact_lock(727274002)", connection, tx))
-        {
-            await lockCommand.ExecuteNonQueryAsync(ct);
-        }
-
-        await using (var command = new NpgsqlCommand(Ddl, connection, tx))
-        {
-            await command.ExecuteNonQueryAsync(ct);
-        }
-
-        await tx.CommitAsync(ct);
+        await SchemaInstaller.EnsureAsync(connection, 727274002, Ddl, ct);
     }
 
     /// <summary>Forgets every queued push and analytics record (a rebuild recomputes them all).</summary>
