@@ -3,6 +3,7 @@ using CdcBridge.Host.Commands;
 
 var root = new RootCommand("CdcBridge: Odoo change data capture to Kafka, availability and orders for Shopify and CRMs.")
 {
+    RunCommand.Create(),
     DevCommand.Create(),
     TopicsCommand.Create(),
     SchemasCommand.Create(),

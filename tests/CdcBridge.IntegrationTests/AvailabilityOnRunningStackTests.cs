@@ -46,6 +46,117 @@ public sealed class AvailabilityOnRunningStackTests(RunningStack stack) : IClass
         back["available"]!.GetValue<long>().Should().Be(plus["available"]!.GetValue<long>() - 7);
     }
 
+    [Fact]
+    public async Task Run_with_a_configuration_file_maps_the_stores_locations_and_keeps_its_own_projection()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var shopify = stack.Endpoints.Shopify ?? throw new InvalidOperationException("endpoints.json has no shopify entry");
+        var folder = Directory.CreateTempSubdirectory("cdcbridge-run").FullName;
+        var database = $"run_{Guid.NewGuid():N}"[..20];
+        var server = new NpgsqlConnectionStringBuilder(stack.Endpoints.Postgres.Sidecar);
+        await using (var admin = new NpgsqlConnection(server.ConnectionString))
+        {
+            await admin.OpenAsync(ct);
+            await using var create = new NpgsqlCommand($"CREATE DATABASE {database}", admin);
+            await create.ExecuteNonQueryAsync(ct);
+        }
+
+        // Secrets by reference: the token and the password sit in files beside the configuration.
+        await File.WriteAllTextAsync(Path.Combine(folder, "shopify-token"), shopify.AccessToken + "\n", ct);
+        await File.WriteAllTextAsync(Path.Combine(folder, "db-password"), server.Password, ct);
+        var sidecar = new NpgsqlConnectionStringBuilder(server.ConnectionString) { Database = database, Password = null };
+        string Config(string location) => new JsonObject
+        {
+            ["kafka"] = new JsonObject { ["bootstrap"] = stack.Endpoints.Kafka.Bootstrap },
+            ["schemaRegistry"] = new JsonObject { ["url"] = stack.Endpoints.SchemaRegistry!.Url },
+            ["postgres"] = new JsonObject { ["sidecar"] = sidecar.ConnectionString, ["password"] = "file:db-password" },
+            ["projection"] = new JsonObject { ["groupPrefix"] = database },
+            ["stores"] = new JsonArray(new JsonObject
+            {
+                ["shopDomain"] = shopify.ShopDomain,
+                ["adminUrl"] = shopify.Url,
+                ["accessToken"] = "file:shopify-token",
+                ["plan"] = "Plus",
+                ["locations"] = new JsonArray(new JsonObject { ["shopify"] = location, ["warehouses"] = new JsonArray("WH") }),
+            }),
+        }.ToJsonString();
+
+        var (sku, product, location, warehouse) = await PickAsync(ct);
+        var wrong = Path.Combine(folder, "wrong.json");
+        await File.WriteAllTextAsync(wrong, Config("Nowhere"), ct);
+        var (code, output) = await CdcBridgeProcess.RunAsync(ct, "run", "--config", wrong, "--check");
+        code.Should().Be(2, output);
+        output.Should().Contain("stores[0].locations[0].shopify").And.Contain($"has no location 'Nowhere'").And.Contain($"'{warehouse}'");
+
+        var path = Path.Combine(folder, "cdcbridge.json");
+        await File.WriteAllTextAsync(path, Config(warehouse), ct);
+        (code, output) = await CdcBridgeProcess.RunAsync(ct, "run", "--config", path, "--check");
+        code.Should().Be(0, output);
+        output.Should().Contain($"'{warehouse}'").And.Contain("← WH").And.Contain("Configuration is valid.").And.NotContain(shopify.AccessToken);
+
+        await using var run = CdcBridgeProcess.Start("run", "--config", path);
+        await run.WaitForOutputAsync("Running: projection", TimeSpan.FromMinutes(1), ct);
+        var locationGid = (await SimLevelAsync(shopify.Url, sku, warehouse, ct))["locationId"]!.GetValue<string>();
+        var locationId = long.Parse(locationGid[(locationGid.LastIndexOf('/') + 1)..], System.Globalization.CultureInfo.InvariantCulture);
+        var runDatabase = new NpgsqlConnectionStringBuilder(sidecar.ConnectionString) { Password = server.Password }.ConnectionString;
+        async Task<int?> ProjectedAsync(string connectionString)
+        {
+            await using var db = new NpgsqlConnection(connectionString);
+            await db.OpenAsync(ct);
+            await using var read = new NpgsqlCommand("SELECT on_hand FROM inventory.availability WHERE shop_domain = $1 AND sku = $2 AND location_id = $3", db)
+            {
+                Parameters = { new() { Value = shopify.ShopDomain }, new() { Value = sku }, new() { Value = locationId } },
+            };
+            try
+            {
+                return (int?)await read.ExecuteScalarAsync(ct);
+            }
+            catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UndefinedTable)
+            {
+                return null; // the projection has not created its tables yet
+            }
+        }
+
+        // Rebuilt from the topics, the run's projection agrees with the dev sidecar's; then it follows a new change.
+        var agreed = await EventuallyAsync(
+            async () => new JsonArray(await ProjectedAsync(runDatabase) ?? -1, await ProjectedAsync(stack.Endpoints.Postgres.Sidecar) ?? -2),
+            v => v[0]!.GetValue<int>() == v[1]!.GetValue<int>(), ct);
+        var before = agreed[0]!.GetValue<int>();
+        await ExecuteAsync($"INSERT INTO stock_quant (id, product_id, company_id, location_id, quantity, reserved_quantity, in_date) VALUES (990556, {product}, 1, {location}, 3, 0, now() AT TIME ZONE 'UTC')", ct);
+        try
+        {
+            await EventuallyAsync(async () => JsonValue.Create(await ProjectedAsync(runDatabase) ?? -1)!, v => v.GetValue<int>() == before + 3, ct);
+        }
+        finally
+        {
+            await ExecuteAsync("DELETE FROM stock_quant WHERE id = 990556", ct);
+            run.Kill();
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    private async Task<(string Sku, int Product, int Location, string Warehouse)> PickAsync(CancellationToken ct)
+    {
+        await using var odoo = new NpgsqlConnection(stack.Endpoints.Postgres.Odoo);
+        await odoo.OpenAsync(ct);
+        await using var pick = new NpgsqlCommand(
+            """
+            SELECT pp.default_code, pp.id, w.lot_stock_id, w.name FROM product_product pp
+            JOIN product_template pt ON pt.id = pp.product_tmpl_id, stock_warehouse w
+            WHERE pt.type = 'product' AND pp.default_code IS NOT NULL AND w.code = 'WH' ORDER BY pp.id LIMIT 1
+            """, odoo);
+        await using var reader = await pick.ExecuteReaderAsync(ct);
+        await reader.ReadAsync(ct);
+        return (reader.GetString(0), reader.GetInt32(1), reader.GetInt32(2), reader.GetString(3));
+    }
+
+    private static async Task<JsonNode> SimLevelAsync(string url, string sku, string warehouse, CancellationToken ct)
+    {
+        using var http = new HttpClient { BaseAddress = new Uri(url) };
+        return (await http.GetFromJsonAsync<JsonArray>($"/_sim/inventory?sku={Uri.EscapeDataString(sku)}", ct))!
+            .Single(l => l!["locationName"]!.GetValue<string>() == warehouse)!;
+    }
+
     private async Task ExecuteAsync(string sql, CancellationToken ct)
     {
         await using var odoo = new NpgsqlConnection(stack.Endpoints.Postgres.Odoo);

@@ -30,4 +30,7 @@ public sealed record OnHandSetResult(bool Applied, IReadOnlyList<OnHandSetError>
 public sealed record OnHandSetError(int? EntryIndex, string Code, string Message)
 {
     public const string Stale = "CHANGE_FROM_QUANTITY_STALE";
+
+    /// <summary>The inventory item id does not exist (any more) in the store.</summary>
+    public const string InvalidInventoryItem = "INVALID_INVENTORY_ITEM";
 }

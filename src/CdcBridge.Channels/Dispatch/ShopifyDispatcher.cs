@@ -25,7 +25,8 @@ public sealed partial class ShopifyDispatcher : IAsyncDisposable
     private readonly IReadOnlyList<long> _locations;
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
-    private readonly Dictionary<string, long?> _items = new(StringComparer.Ordinal);
+    private readonly ShopifyDispatcherOptions _options;
+    private readonly Dictionary<string, CachedItem> _items = new(StringComparer.Ordinal);
     private readonly Dictionary<(long Item, long Location), int> _onHand = [];
     private readonly HashSet<long> _levelsRead = [];
 
@@ -44,8 +45,10 @@ public sealed partial class ShopifyDispatcher : IAsyncDisposable
     private DateTimeOffset? _lastCallAt;
     private string? _lastError;
 
-    public ShopifyDispatcher(string shopDomain, IShopifyInventory shopify, string connectionString, IReadOnlyList<long> locationIds, ILogger logger, TimeProvider? time = null)
+    public ShopifyDispatcher(string shopDomain, IShopifyInventory shopify, string connectionString, IReadOnlyList<long> locationIds, ILogger logger,
+        TimeProvider? time = null, ShopifyDispatcherOptions? options = null)
     {
+        _options = options ?? new ShopifyDispatcherOptions();
         _shop = shopDomain;
         _shopify = shopify;
         _connectionString = connectionString;
@@ -151,7 +154,7 @@ public sealed partial class ShopifyDispatcher : IAsyncDisposable
                     if (!more)
                     {
                         // The projection NOTIFYs in its transaction; the timeout only covers a notification lost with a connection.
-                        await listener.WaitAsync(TimeSpan.FromSeconds(5), ct);
+                        await listener.WaitAsync(_options.IdleWake, ct);
                     }
                 }
             }
@@ -200,21 +203,12 @@ public sealed partial class ShopifyDispatcher : IAsyncDisposable
             return false;
         }
 
-        var unknown = pending.Select(p => p.Sku).Where(s => !_items.ContainsKey(s)).Distinct(StringComparer.Ordinal).ToList();
-        if (unknown.Count > 0)
-        {
-            var found = await _shopify.FindInventoryItemsAsync(unknown, ct);
-            foreach (var sku in unknown)
-            {
-                _items[sku] = found.TryGetValue(sku, out var item) ? item : null;
-            }
-        }
-
+        await LookUpItemsAsync(pending.Select(p => p.Sku), ct);
         var done = new List<Coalesced>();
         var toSend = new List<(Coalesced Row, OnHandChange Change)>();
         foreach (var row in pending)
         {
-            if (_items[row.Sku] is not { } item)
+            if (_items[row.Sku].InventoryItemId is not { } item)
             {
                 // The store does not sell this SKU: nothing to push (its analytics record still says so).
                 done.Add(row);
@@ -245,6 +239,26 @@ public sealed partial class ShopifyDispatcher : IAsyncDisposable
         }
 
         return again;
+    }
+
+    /// <summary>Looks up SKUs never seen, seen longer ago than the cache's TTL, or dropped after INVALID_INVENTORY_ITEM.</summary>
+    private async Task LookUpItemsAsync(IEnumerable<string> skus, CancellationToken ct)
+    {
+        var now = _time.GetUtcNow();
+        var due = skus.Where(s => !_items.TryGetValue(s, out var cached) || now - cached.LookedUpAt >= _options.SkuCacheTtl)
+            .Distinct(StringComparer.Ordinal).ToList();
+        if (due.Count == 0)
+        {
+            return;
+        }
+
+        var found = await _shopify.FindInventoryItemsAsync(due, ct);
+        foreach (var sku in due)
+        {
+            var item = found.TryGetValue(sku, out var id) ? id : (long?)null;
+            var recheck = _items.TryGetValue(sku, out var previous) && previous.Invalidated;
+            _items[sku] = new CachedItem(item, now, Rechecked: recheck);
+        }
     }
 
     private async Task<bool> SendAsync((Coalesced Row, OnHandChange Change)[] chunk, CancellationToken ct)
@@ -314,7 +328,20 @@ public sealed partial class ShopifyDispatcher : IAsyncDisposable
             LogStale(_logger, _shop, stale.Count);
         }
 
-        var permanent = result.Errors.Where(e => e.Code != OnHandSetError.Stale).ToList();
+        // The item id is gone (variant deleted or re-created in Shopify's admin): look the SKU up again once before parking.
+        var permanent = new List<OnHandSetError>();
+        foreach (var error in result.Errors.Where(e => e.Code != OnHandSetError.Stale))
+        {
+            if (error.Code == OnHandSetError.InvalidInventoryItem && error.EntryIndex is { } index && index < chunk.Length
+                && _items.TryGetValue(chunk[index].Row.Sku, out var cached) && !cached.Rechecked)
+            {
+                _items[chunk[index].Row.Sku] = cached with { LookedUpAt = DateTimeOffset.MinValue, Invalidated = true };
+                continue;
+            }
+
+            permanent.Add(error);
+        }
+
         if (permanent.Count > 0)
         {
             var parked = permanent.Any(e => e.EntryIndex is null)
@@ -454,6 +481,8 @@ public sealed partial class ShopifyDispatcher : IAsyncDisposable
     }
 
     private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private sealed record CachedItem(long? InventoryItemId, DateTimeOffset LookedUpAt, bool Rechecked = false, bool Invalidated = false);
 
     private sealed record Coalesced(long NewestId, string Sku, long LocationId, int OnHand, DateTimeOffset? SourceCommittedAt);
 

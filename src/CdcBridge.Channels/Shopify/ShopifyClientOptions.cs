@@ -34,5 +34,8 @@ public sealed record ShopifyClientOptions
     /// <summary>SKUs per productVariants search (joined with OR).</summary>
     public int SkusPerSearch { get; init; } = 50;
 
+    /// <summary>The store's plan, if known: seeds the cost bucket estimate before the first answer reports it.</summary>
+    public ShopifyStorePlan? Plan { get; init; }
+
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 }

@@ -57,6 +57,11 @@ public sealed partial class ShopifyInventoryClient
         _endpoint = store.GraphQlEndpoint;
         _shopTag = new("shop", store.ShopDomain);
         Bucket = new ShopifyCostBucket(_options.TimeProvider);
+        if (_options.Plan is { } plan)
+        {
+            Bucket.Observe(plan.FullBucket());
+        }
+
         _pipeline = BuildPipeline();
     }
 

@@ -2,6 +2,7 @@ using CdcBridge.Avro.Registry;
 using CdcBridge.Channels.Dispatch;
 using CdcBridge.Channels.Outbox;
 using CdcBridge.Channels.Shopify;
+using CdcBridge.Host.Configuration;
 using CdcBridge.Inventory;
 using CdcBridge.Projections;
 using Microsoft.Extensions.Logging;
@@ -41,17 +42,28 @@ internal sealed class AvailabilitySidecar : IAsyncDisposable
 
     public IReadOnlyList<ShopifyInventoryClient> Clients => _clients;
 
-    public static async Task<AvailabilitySidecar> StartAsync(string kafkaBootstrap, string registryUrl, string sidecarDatabase, string epoch,
+    public static Task<AvailabilitySidecar> StartAsync(string kafkaBootstrap, string registryUrl, string sidecarDatabase, string epoch,
+        IReadOnlyList<ShopifyStoreSettings> stores, ILoggerFactory loggerFactory, CancellationToken ct) =>
+        StartAsync(kafkaBootstrap, registryUrl, sidecarDatabase, new ProjectionSection { Epoch = epoch }, stores, loggerFactory, ct);
+
+    public static async Task<AvailabilitySidecar> StartAsync(string kafkaBootstrap, string registryUrl, string sidecarDatabase, ProjectionSection projection,
         IReadOnlyList<ShopifyStoreSettings> stores, ILoggerFactory loggerFactory, CancellationToken ct)
     {
         var registry = new SchemaRegistryClient(new SchemaRegistryOptions { Url = registryUrl });
-        var projector = new AvailabilityProjector(new AvailabilityProjectorOptions(), stores.Select(s => s.Target).ToList(), registry,
-            loggerFactory.CreateLogger("cdcbridge.inventory"));
+        var projector = new AvailabilityProjector(
+            new AvailabilityProjectorOptions
+            {
+                CdcTopicPrefix = projection.CdcTopicPrefix,
+                IntakeTopic = projection.IntakeTopic,
+                AnalyticsTopic = projection.AnalyticsTopic,
+            },
+            stores.Select(s => s.Target).ToList(), registry, loggerFactory.CreateLogger("cdcbridge.inventory"));
         var runner = new ProjectionRunner(projector, new ProjectionOptions
         {
             KafkaBootstrap = kafkaBootstrap,
             ConnectionString = sidecarDatabase,
-            Epoch = epoch,
+            Epoch = projection.Epoch,
+            GroupPrefix = projection.GroupPrefix,
         }, registry, loggerFactory.CreateLogger("cdcbridge.projections"));
         await runner.StartAsync(ct);
         var dispatchers = new List<ShopifyDispatcher>();
@@ -60,10 +72,11 @@ internal sealed class AvailabilitySidecar : IAsyncDisposable
         {
             var http = new HttpClient();
             sidecar._http.Add(http);
-            var client = new ShopifyInventoryClient(store.Store, http, logger: loggerFactory.CreateLogger<ShopifyInventoryClient>());
+            var client = new ShopifyInventoryClient(store.Store, http, new ShopifyClientOptions { Plan = store.Plan }, logger: loggerFactory.CreateLogger<ShopifyInventoryClient>());
             sidecar._clients.Add(client);
             var dispatcher = new ShopifyDispatcher(store.Target.ShopDomain, new ShopifyClientInventory(client), sidecarDatabase,
-                store.Target.Locations.Select(l => l.ShopifyLocationId).ToList(), loggerFactory.CreateLogger("cdcbridge.shopify"));
+                store.Target.Locations.Select(l => l.ShopifyLocationId).ToList(), loggerFactory.CreateLogger("cdcbridge.shopify"),
+                options: new ShopifyDispatcherOptions { SkuCacheTtl = store.SkuCacheTtl });
             dispatcher.Start();
             dispatchers.Add(dispatcher);
         }

@@ -1,0 +1,89 @@
+using System.CommandLine;
+using System.Globalization;
+using CdcBridge.Host.Configuration;
+using CdcBridge.Host.Sidecar;
+using Microsoft.Extensions.Logging;
+
+namespace CdcBridge.Host.Commands;
+
+/// <summary>
+/// <c>cdcbridge run --config cdcbridge.json</c>: the sidecar against production parts (Kafka with Debezium's topics, a
+/// schema registry, the sidecar's PostgreSQL, the configured Shopify stores) until Ctrl+C or SIGTERM. <c>--check</c>
+/// validates the file, resolves its secrets and asks each store for its locations, then exits.
+/// </summary>
+internal static partial class RunCommand
+{
+    public static Command Create()
+    {
+        var config = new Option<string>("--config", "-c")
+        {
+            Description = "The configuration file (see docs/configuration.md and config/cdcbridge.example.json).",
+            DefaultValueFactory = _ => "cdcbridge.json",
+        };
+        var check = new Option<bool>("--check") { Description = "Validate the configuration and map the Shopify locations, then exit." };
+        var command = new Command("run", "Run the availability sidecar with a configuration file: projection, Shopify dispatchers, analytics relay.")
+        {
+            config, check,
+        };
+        command.SetAction((parse, ct) => CliError.GuardAsync("run", async () =>
+        {
+            var settings = SidecarConfigurationLoader.Load(parse.GetValue(config)!);
+            IReadOnlyList<ShopifyStoreSettings> stores;
+            using (var http = new HttpClient())
+            {
+                stores = await ConfiguredStores.ResolveAsync(settings.Stores, http, ct);
+            }
+
+            foreach (var store in stores)
+            {
+                Console.WriteLine($"{store.Store.ShopDomain} (API {store.Store.ApiVersion}{(store.Plan is { } plan ? $", {plan}" : "")}): "
+                    + string.Join("; ", store.Target.Locations.Select(l =>
+                        $"'{l.ShopifyLocationName}' ({l.ShopifyLocationId}) ← {string.Join(", ", l.OdooWarehouses.Concat(l.OdooLocations))}"
+                        + (l.SafetyStock > 0 ? string.Create(CultureInfo.InvariantCulture, $", safety {l.SafetyStock}") : ""))));
+            }
+
+            if (parse.GetValue(check))
+            {
+                Console.WriteLine("Configuration is valid.");
+                return 0;
+            }
+
+            return await RunAsync(settings, stores, ct);
+        }));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(SidecarSettings settings, IReadOnlyList<ShopifyStoreSettings> stores, CancellationToken ct)
+    {
+        using var loggerFactory = LoggerFactory.Create(b => b.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; })
+            .SetMinimumLevel(LogLevel.Information));
+        var logger = loggerFactory.CreateLogger("cdcbridge.run");
+        var sidecar = await AvailabilitySidecar.StartAsync(settings.KafkaBootstrap, settings.SchemaRegistryUrl, settings.SidecarDatabase, settings.Projection,
+            stores, loggerFactory, ct);
+        await using (sidecar)
+        {
+            Console.WriteLine($"Running: projection {sidecar.Projector.Name} (epoch {settings.Projection.Epoch}), {stores.Count} store(s). Ctrl+C stops.");
+            using var timer = new PeriodicTimer(TimeSpan.FromSeconds(30));
+            var previous = sidecar.Runner.Status.Events;
+            try
+            {
+                while (await timer.WaitForNextTickAsync(ct))
+                {
+                    var events = sidecar.Runner.Status.Events;
+                    LogStatus(logger, (await StatusView.SidecarLineAsync(sidecar, (events - previous) / 30.0, ct)).Trim());
+                    previous = events;
+                }
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                Console.WriteLine("Stopping: draining the batch in flight...");
+            }
+        }
+
+        Console.WriteLine("Stopped.");
+        return 0;
+    }
+
+    [LoggerMessage(1, LogLevel.Information, "{Status}")]
+    private static partial void LogStatus(ILogger logger, string status);
+}

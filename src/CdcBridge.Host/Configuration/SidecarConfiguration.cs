@@ -1,0 +1,110 @@
+namespace CdcBridge.Host.Configuration;
+
+/// <summary>
+/// The sidecar's configuration file (<c>cdcbridge run --config cdcbridge.json</c>), bound from JSON and from
+/// <c>CDCBRIDGE_</c> environment variables (<c>CDCBRIDGE_Kafka__Bootstrap=...</c>). Secrets are never written here:
+/// <c>accessToken</c> and <c>postgres.password</c> name an environment variable (<c>env:NAME</c>) or a file
+/// (<c>file:PATH</c>). docs/configuration.md documents every key; <see cref="SidecarConfigurationValidator"/> checks them.
+/// </summary>
+internal sealed class SidecarConfiguration
+{
+    public KafkaSection Kafka { get; set; } = new();
+
+    public SchemaRegistrySection SchemaRegistry { get; set; } = new();
+
+    public PostgresSection Postgres { get; set; } = new();
+
+    public ProjectionSection Projection { get; set; } = new();
+
+    public List<StoreSection> Stores { get; set; } = [];
+}
+
+internal sealed class KafkaSection
+{
+    public string? Bootstrap { get; set; }
+}
+
+internal sealed class SchemaRegistrySection
+{
+    public string? Url { get; set; }
+}
+
+internal sealed class PostgresSection
+{
+    /// <summary>Npgsql connection string of the sidecar's own database, without the password.</summary>
+    public string? Sidecar { get; set; }
+
+    /// <summary>Secret reference for the password (<c>env:NAME</c> or <c>file:PATH</c>); absent: PGPASSWORD or a passfile.</summary>
+    public string? Password { get; set; }
+}
+
+internal sealed class ProjectionSection
+{
+    /// <summary>Change it to rebuild every projection from the start of its topics.</summary>
+    public string Epoch { get; set; } = "1";
+
+    /// <summary>Debezium's <c>topic.prefix</c> (connect/odoo-connector.json).</summary>
+    public string CdcTopicPrefix { get; set; } = "odoo";
+
+    public string IntakeTopic { get; set; } = "retail.channel.order.v1";
+
+    public string AnalyticsTopic { get; set; } = "retail.inventory.availability.v1";
+
+    /// <summary>Consumer groups are <c>{groupPrefix}.{projection}</c>.</summary>
+    public string GroupPrefix { get; set; } = "cdcbridge";
+}
+
+internal sealed class StoreSection
+{
+    /// <summary><c>{shop}.myshopify.com</c>.</summary>
+    public string? ShopDomain { get; set; }
+
+    /// <summary>Only to point at a simulator or proxy; default <c>https://{shopDomain}</c>.</summary>
+    public string? AdminUrl { get; set; }
+
+    public string ApiVersion { get; set; } = "2026-04";
+
+    /// <summary>Secret reference of the Admin API access token: <c>env:NAME</c> or <c>file:PATH</c>.</summary>
+    public string? AccessToken { get; set; }
+
+    /// <summary>Standard, Advanced, Plus or Enterprise: seeds the cost bucket until Shopify reports it.</summary>
+    public string? Plan { get; set; }
+
+    /// <summary>Units held back per SKU at every location of the store, unless the location says otherwise.</summary>
+    public decimal SafetyStock { get; set; }
+
+    /// <summary>The Odoo warehouse code this store's orders are written to (the next issue's writer).</summary>
+    public string? OrderWarehouse { get; set; }
+
+    public AssortmentSection Assortment { get; set; } = new();
+
+    public List<LocationSection> Locations { get; set; } = [];
+
+    /// <summary>How long SKU → inventory item lookups are trusted.</summary>
+    public TimeSpan SkuCacheTtl { get; set; } = TimeSpan.FromMinutes(15);
+}
+
+internal sealed class AssortmentSection
+{
+    /// <summary>SKU patterns with <c>*</c>; empty: every SKU.</summary>
+    public List<string> Include { get; set; } = [];
+
+    public List<string> Exclude { get; set; } = [];
+}
+
+internal sealed class LocationSection
+{
+    /// <summary>The Shopify location: its name as in the admin, its numeric id or its <c>gid://shopify/Location/…</c>.</summary>
+    public string? Shopify { get; set; }
+
+    /// <summary>Odoo warehouse codes (<c>stock_warehouse.code</c>) whose stock location subtree this location sells.</summary>
+    public List<string> Warehouses { get; set; } = [];
+
+    /// <summary>Odoo locations by complete name (<c>WH/Stock/Shelf 1</c>), with their children.</summary>
+    public List<string> OdooLocations { get; set; } = [];
+
+    /// <summary>Overrides the store's safety stock here.</summary>
+    public decimal? SafetyStock { get; set; }
+
+    public Dictionary<string, decimal> SafetyStockBySku { get; set; } = [];
+}
