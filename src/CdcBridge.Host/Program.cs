@@ -9,6 +9,7 @@ var root = new RootCommand("CdcBridge: Odoo change data capture to Kafka, availa
     SchemasCommand.Create(),
     OdooCommand.Create(),
     StatusCommand.Create(),
+    ReplayCommand.Create(),
 };
 
 // Ctrl+C and SIGTERM cancel the running command; it then has this long to stop its parts cleanly.

@@ -135,6 +135,58 @@ public sealed class AvailabilityOnRunningStackTests(RunningStack stack) : IClass
         }
     }
 
+    [Fact]
+    public async Task Status_lists_a_parked_shopify_push_and_replay_lands_the_current_value()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var shopify = stack.Endpoints.Shopify ?? throw new InvalidOperationException("endpoints.json has no shopify entry");
+        var (sku, _, _, warehouse) = await PickAsync(ct);
+        var level = await SimLevelAsync(shopify.Url, sku, warehouse, ct);
+        var gid = level["locationId"]!.GetValue<string>();
+        var locationId = long.Parse(gid[(gid.LastIndexOf('/') + 1)..], System.Globalization.CultureInfo.InvariantCulture);
+        var current = await EventuallyAsync(async () => JsonValue.Create(await SidecarScalarAsync<int?>(
+            "SELECT on_hand FROM inventory.availability WHERE shop_domain = $1 AND sku = $2 AND location_id = $3", ct, shopify.ShopDomain, sku, locationId) ?? -1)!,
+            v => v.GetValue<int>() >= 0, ct);
+
+        // As the dispatcher parks a push Shopify refused for good; meanwhile Shopify was set to something else by hand.
+        var parkedId = await SidecarScalarAsync<long>(
+            "INSERT INTO channels.shopify_parked (shop_domain, sku, location_id, on_hand, code, reason) VALUES ($1, $2, $3, 424242, 'INVALID_LOCATION', 'The specified location could not be found.') RETURNING id",
+            ct, shopify.ShopDomain, sku, locationId);
+        var (code, output) = await CdcBridgeProcess.RunAsync(ct, ["status", .. stack.Where]);
+        code.Should().Be(0, output);
+        output.Should().Contain($"#{parkedId} ").And.Contain($"{sku} @ location {locationId} = 424242: INVALID_LOCATION The specified location could not be found.");
+
+        (code, output) = await CdcBridgeProcess.RunAsync(ct, ["replay", "shopify", "--all", "--config", "x.json", .. stack.Where]);
+        code.Should().Be(2, "--config names a file that does not exist");
+        (code, output) = await CdcBridgeProcess.RunAsync(ct, ["replay", "shopify", .. stack.Where]);
+        code.Should().Be(2, output);
+        (code, output) = await CdcBridgeProcess.RunAsync(ct, ["replay", "shopify", parkedId.ToString(System.Globalization.CultureInfo.InvariantCulture), .. stack.Where]);
+        code.Should().Be(0, output);
+        output.Should().Contain("1 parked push(es) queued again");
+
+        // The replay carries the projection's current value, not the refused one, and the dispatcher takes it out of the outbox.
+        await EventuallyAsync(async () => JsonValue.Create(await SidecarScalarAsync<long>("SELECT count(*) FROM channels.shopify_outbox", ct))!, v => v.GetValue<long>() == 0, ct);
+        (await SimLevelAsync(shopify.Url, sku, warehouse, ct))["onHand"]!.GetValue<long>().Should().Be(current.GetValue<int>());
+        (code, output) = await CdcBridgeProcess.RunAsync(ct, ["status", .. stack.Where]);
+        output.Should().NotContain($"#{parkedId} ");
+        (code, _) = await CdcBridgeProcess.RunAsync(ct, ["replay", "shopify", parkedId.ToString(System.Globalization.CultureInfo.InvariantCulture), .. stack.Where]);
+        code.Should().Be(1, "a replayed push is not waiting any more");
+    }
+
+    private async Task<T> SidecarScalarAsync<T>(string sql, CancellationToken ct, params object[] values)
+    {
+        await using var db = new NpgsqlConnection(stack.Endpoints.Postgres.Sidecar);
+        await db.OpenAsync(ct);
+        await using var command = new NpgsqlCommand(sql, db);
+        foreach (var value in values)
+        {
+            command.Parameters.Add(new() { Value = value });
+        }
+
+        var result = await command.ExecuteScalarAsync(ct);
+        return result is null or DBNull ? default! : (T)result;
+    }
+
     private async Task<(string Sku, int Product, int Location, string Warehouse)> PickAsync(CancellationToken ct)
     {
         await using var odoo = new NpgsqlConnection(stack.Endpoints.Postgres.Odoo);
