@@ -21,7 +21,8 @@ public static class ParkedRecords
             projectionCount = await CountAsync(connection, "SELECT count(*) FROM projections.parked WHERE replayed_at IS NULL", ct);
             await using var command = new NpgsqlCommand(
                 "SELECT id, projector, topic, partition, record_offset, reason, parked_at FROM projections.parked WHERE replayed_at IS NULL ORDER BY id DESC LIMIT $1",
-                connection) { Parameters = { new() { Value = newest } } };
+                connection)
+            { Parameters = { new() { Value = newest } } };
             await using var reader = await command.ExecuteReaderAsync(ct);
             while (await reader.ReadAsync(ct))
             {
@@ -36,7 +37,8 @@ public static class ParkedRecords
             outbox = await CountAsync(connection, "SELECT count(*) FROM channels.shopify_outbox", ct);
             await using var command = new NpgsqlCommand(
                 "SELECT id, shop_domain, sku, location_id, on_hand, code, reason, parked_at FROM channels.shopify_parked WHERE replayed_at IS NULL ORDER BY id DESC LIMIT $1",
-                connection) { Parameters = { new() { Value = newest } } };
+                connection)
+            { Parameters = { new() { Value = newest } } };
             await using var reader = await command.ExecuteReaderAsync(ct);
             while (await reader.ReadAsync(ct))
             {
