@@ -15,11 +15,16 @@ internal static class DevCommand
         var warehouses = new Option<int>("--warehouses") { Description = "Warehouses to seed (1-3).", DefaultValueFactory = _ => 3 };
         var seed = new Option<int>("--seed") { Description = "Random seed of the generated retailer (same seed, same rows).", DefaultValueFactory = _ => 42 };
         var reset = new Option<bool>("--reset") { Description = "Drop the odoo and cdcbridge databases and seed anew." };
-        var quiet = new Option<bool>("--quiet") { Description = "No live status view (used by make up)." };
+        var quiet = new Option<bool>("--quiet") { Description = "No live status view and no demo workload (used by make up)." };
+        var demo = new Option<double>("--demo-rate")
+        {
+            Description = "Demo workload steps per second with the live view (receipts, reservations, deliveries, Shopify orders); 0 turns it off.",
+            DefaultValueFactory = _ => 4,
+        };
 
         var command = new Command("dev", "Run the embedded stack (PostgreSQL with Odoo's schema and a seeded retailer, an embedded Kafka broker) until stopped.")
         {
-            stateDir, products, warehouses, seed, reset, quiet, CreateStop(stateDir),
+            stateDir, products, warehouses, seed, reset, quiet, demo, CreateStop(stateDir),
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -39,7 +44,14 @@ internal static class DevCommand
                 return 2;
             }
 
-            return await DevSession.RunAsync(options, !parse.GetValue(quiet) && !Console.IsOutputRedirected, ct);
+            if (parse.GetValue(demo) < 0)
+            {
+                await Console.Error.WriteLineAsync("cdcbridge dev: --demo-rate must not be negative.");
+                return 2;
+            }
+
+            var live = !parse.GetValue(quiet) && !Console.IsOutputRedirected;
+            return await DevSession.RunAsync(options, live, live ? parse.GetValue(demo) : 0, ct);
         });
         return command;
     }

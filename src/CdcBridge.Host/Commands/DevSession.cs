@@ -1,4 +1,5 @@
 using CdcBridge.DevStack;
+using CdcBridge.DevStack.Demo;
 using CdcBridge.Host.Sidecar;
 using Microsoft.Extensions.Logging;
 
@@ -7,7 +8,7 @@ namespace CdcBridge.Host.Commands;
 /// <summary>One run of the embedded stack: start, announce, show status, and stop everything on cancellation.</summary>
 internal static class DevSession
 {
-    public static async Task<int> RunAsync(StackOptions options, bool live, CancellationToken ct)
+    public static async Task<int> RunAsync(StackOptions options, bool live, double demoRate, CancellationToken ct)
     {
         using var loggerFactory = LoggerFactory.Create(b => b.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; })
             .SetMinimumLevel(LogLevel.Information));
@@ -56,6 +57,8 @@ internal static class DevSession
             }
 
             await using var running = sidecar;
+            await using var demo = demoRate > 0 ? new DemoWorkload(stack.Endpoints.Postgres.Odoo, stack.Shopify, demoRate, loggerFactory.CreateLogger("cdcbridge.demo")) : null;
+            demo?.Start();
             Directory.CreateDirectory(state);
             await File.WriteAllTextAsync(pidFile, Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture), CancellationToken.None);
             try
@@ -64,7 +67,7 @@ internal static class DevSession
                 var statusFile = CaptureStatus.WriteLoopAsync(stack, state, ct);
                 try
                 {
-                    await StatusView.RunAsync(stack, sidecar, live, ct);
+                    await StatusView.RunAsync(stack, sidecar, demo, live, ct);
                 }
                 finally
                 {

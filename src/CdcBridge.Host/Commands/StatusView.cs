@@ -1,5 +1,6 @@
 using System.Globalization;
 using CdcBridge.DevStack;
+using CdcBridge.DevStack.Demo;
 using CdcBridge.Host.Sidecar;
 using Confluent.Kafka;
 using Npgsql;
@@ -11,7 +12,7 @@ internal static class StatusView
 {
     private static readonly TimeSpan Interval = TimeSpan.FromSeconds(5);
 
-    public static async Task RunAsync(EmbeddedStack stack, AvailabilitySidecar sidecar, bool live, CancellationToken ct)
+    public static async Task RunAsync(EmbeddedStack stack, AvailabilitySidecar sidecar, DemoWorkload? demo, bool live, CancellationToken ct)
     {
         if (!live)
         {
@@ -19,7 +20,9 @@ internal static class StatusView
             return;
         }
 
-        Console.WriteLine("Live status every 5 s. Press Ctrl+C to stop.");
+        Console.WriteLine(demo is null
+            ? "Live status every 5 s. Press Ctrl+C to stop."
+            : "Live status every 5 s, with a demo workload changing Odoo's stock and placing Shopify orders (--demo-rate 0 turns it off). Press Ctrl+C to stop.");
         using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = stack.Kafka.BootstrapServers }).Build();
         using var timer = new PeriodicTimer(Interval);
         var previousEvents = sidecar.Runner.Status.Events;
@@ -28,6 +31,11 @@ internal static class StatusView
             Console.WriteLine(await SnapshotAsync(stack, admin, ct));
             var events = sidecar.Runner.Status.Events;
             Console.WriteLine(await SidecarLineAsync(sidecar, (events - previousEvents) / Interval.TotalSeconds, ct));
+            if (demo?.Counts is { } counts)
+            {
+                Console.WriteLine($"          demo: {counts.Receipts} receipts, {counts.OdooOrders} phone orders, {counts.Reservations} reservations, {counts.Deliveries} deliveries in Odoo; {counts.ShopifyOrders} Shopify orders");
+            }
+
             previousEvents = events;
         }
         while (await timer.WaitForNextTickAsync(ct));
