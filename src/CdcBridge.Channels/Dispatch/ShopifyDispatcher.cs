@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using CdcBridge.Channels.Outbox;
+using CdcBridge.Channels.Shopify;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 using NpgsqlTypes;
@@ -148,6 +149,7 @@ public sealed partial class ShopifyDispatcher : IAsyncDisposable
 
                 while (!ct.IsCancellationRequested)
                 {
+                    var started = _time.GetTimestamp();
                     var more = await DispatchOnceAsync(ct);
                     failures = 0;
                     Signal();
@@ -155,6 +157,11 @@ public sealed partial class ShopifyDispatcher : IAsyncDisposable
                     {
                         // The projection NOTIFYs in its transaction; the timeout only covers a notification lost with a connection.
                         await listener.WaitAsync(_options.IdleWake, ct);
+                        var rest = _options.BusyCycleInterval - _time.GetElapsedTime(started);
+                        if (rest > TimeSpan.Zero)
+                        {
+                            await Task.Delay(rest, _time, ct); // a burst: let it accumulate; the next cycle sends its newest values
+                        }
                     }
                 }
             }
@@ -205,6 +212,7 @@ public sealed partial class ShopifyDispatcher : IAsyncDisposable
 
         await LookUpItemsAsync(pending.Select(p => p.Sku), ct);
         var done = new List<Coalesced>();
+        var refused = new List<(Coalesced Row, string Code, string Reason)>();
         var toSend = new List<(Coalesced Row, OnHandChange Change)>();
         foreach (var row in pending)
         {
@@ -218,7 +226,16 @@ public sealed partial class ShopifyDispatcher : IAsyncDisposable
 
             if (!_levelsRead.Contains(row.LocationId))
             {
-                await ReadLevelsAsync(row.LocationId, ct);
+                try
+                {
+                    await ReadLevelsAsync(row.LocationId, ct);
+                }
+                catch (Exception ex) when (_shopify.IsPermanent(ex))
+                {
+                    // The store has no such location (deleted in Shopify, or a mapping error): every push there would be refused.
+                    refused.Add((row, ex is ShopifyApiException { Code: { } code } ? code : "PERMANENT_FAILURE", ex.Message));
+                    continue;
+                }
             }
 
             var current = _onHand.GetValueOrDefault((item, row.LocationId));
@@ -232,6 +249,11 @@ public sealed partial class ShopifyDispatcher : IAsyncDisposable
         }
 
         await CompleteAsync(done, ct);
+        if (refused.Count > 0)
+        {
+            await ParkAsync(refused, ct);
+        }
+
         var again = false;
         foreach (var chunk in toSend.Chunk(MaxQuantitiesPerCall))
         {

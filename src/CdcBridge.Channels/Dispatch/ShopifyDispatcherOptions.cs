@@ -11,4 +11,10 @@ public sealed record ShopifyDispatcherOptions
 
     /// <summary>Upper bound on how long the loop sleeps without a NOTIFY (covers a notification lost with a connection).</summary>
     public TimeSpan IdleWake { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// While commits keep coming, at most one dispatch cycle per this interval, so a burst of changes leaves as a few
+    /// coalesced calls instead of one call per commit. A dispatcher idle for longer than this reacts to a NOTIFY at once.
+    /// </summary>
+    public TimeSpan BusyCycleInterval { get; init; } = TimeSpan.FromMilliseconds(250);
 }
