@@ -84,14 +84,16 @@ internal sealed class DispatchHarness : IAsyncDisposable
     /// Starts a new dispatcher for every location of the shop: new HTTP client, new Shopify client (its bucket estimate
     /// starts empty), new dispatcher (no SKU, level or key state), as a restarted process would.
     /// </summary>
-    public ShopifyDispatcher StartDispatcher(ShopifyClientOptions? clientOptions = null, HttpMessageHandler? handler = null, ShopifyDispatcherOptions? options = null)
+    public ShopifyDispatcher StartDispatcher(ShopifyClientOptions? clientOptions = null, HttpMessageHandler? handler = null, ShopifyDispatcherOptions? options = null,
+        Func<IShopifyInventory, IShopifyInventory>? wrap = null, TimeProvider? time = null)
     {
         var http = handler is null ? new HttpClient() : new HttpClient(handler, disposeHandler: false);
         _http.Add(http);
         var store = new ShopifyStore(Shop, new Uri(Simulator.Url), Simulator.ApiVersion, Simulator.AccessToken);
         var client = new ShopifyInventoryClient(store, http, clientOptions ?? FastRetries);
         var locations = Simulator.Inventory().Select(r => ShopifyGid.TryParse(r.LocationId, "Location")!.Value).Distinct().Order().ToList();
-        var dispatcher = new ShopifyDispatcher(Shop, new ShopifyClientInventory(client), Sidecar, locations, NullLogger.Instance, options: options);
+        IShopifyInventory inventory = new ShopifyClientInventory(client);
+        var dispatcher = new ShopifyDispatcher(Shop, wrap?.Invoke(inventory) ?? inventory, Sidecar, locations, NullLogger.Instance, time, options);
         dispatcher.Start();
         _running.Add(dispatcher);
         _clients[dispatcher] = client;
