@@ -65,12 +65,15 @@ public sealed class AvailabilityOnRunningStackTests(RunningStack stack) : IClass
         await File.WriteAllTextAsync(Path.Combine(folder, "shopify-token"), shopify.AccessToken + "\n", ct);
         await File.WriteAllTextAsync(Path.Combine(folder, "db-password"), server.Password, ct);
         var sidecar = new NpgsqlConnectionStringBuilder(server.ConnectionString) { Database = database, Password = null };
+        var odooWithoutPassword = new NpgsqlConnectionStringBuilder(stack.Endpoints.Postgres.Odoo) { Password = null }.ConnectionString;
         string Config(string location) => new JsonObject
         {
             ["kafka"] = new JsonObject { ["bootstrap"] = stack.Endpoints.Kafka.Bootstrap },
             ["schemaRegistry"] = new JsonObject { ["url"] = stack.Endpoints.SchemaRegistry!.Url },
             ["postgres"] = new JsonObject { ["sidecar"] = sidecar.ConnectionString, ["password"] = "file:db-password" },
-            ["projection"] = new JsonObject { ["groupPrefix"] = database },
+            ["projection"] = new JsonObject { ["groupPrefix"] = database, ["cdcTopicPrefix"] = database },
+            // Its own capture of the odoo database (its own slot and topics), as a shop without Kafka Connect runs it.
+            ["capture"] = new JsonObject { ["odoo"] = odooWithoutPassword, ["password"] = "file:db-password", ["slotName"] = database },
             ["stores"] = new JsonArray(new JsonObject
             {
                 ["shopDomain"] = shopify.ShopDomain,
@@ -117,7 +120,7 @@ public sealed class AvailabilityOnRunningStackTests(RunningStack stack) : IClass
             }
         }
 
-        // Rebuilt from the topics, the run's projection agrees with the dev sidecar's; then it follows a new change.
+        // From its own capture's snapshot, the run's projection agrees with the dev sidecar's; then it follows a new change.
         var agreed = await EventuallyAsync(
             async () => new JsonArray(await ProjectedAsync(runDatabase) ?? -1, await ProjectedAsync(stack.Endpoints.Postgres.Sidecar) ?? -2),
             v => v[0]!.GetValue<int>() == v[1]!.GetValue<int>(), ct);
@@ -131,6 +134,7 @@ public sealed class AvailabilityOnRunningStackTests(RunningStack stack) : IClass
         {
             await ExecuteAsync("DELETE FROM stock_quant WHERE id = 990556", ct);
             run.Kill();
+            await ExecuteAsync($"SELECT pg_drop_replication_slot('{database}') FROM pg_replication_slots WHERE slot_name = '{database}' AND NOT active", ct);
             Directory.Delete(folder, recursive: true);
         }
     }

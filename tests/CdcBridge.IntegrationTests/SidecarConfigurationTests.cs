@@ -54,6 +54,7 @@ public sealed class SidecarConfigurationTests : IDisposable
               "kafka": {},
               "schemaRegistry": { "url": "schema-registry:8081" },
               "postgres": { "sidecar": "Host=db;Database=cdcbridge;Username=u;Password=hunter2" },
+              "capture": { "slotName": "Bad-Slot" },
               "stores": [
                 { "shopDomain": "Northwind Outdoor", "apiVersion": "2025-10", "accessToken": "shpat_literal", "plan": "Gold", "safetyStock": -1,
                   "locations": [ { "shopify": "Portland", "warehouses": [] }, { "shopify": "Portland", "warehouses": ["WH"] } ], "orderWarehouse": "XX" }
@@ -68,6 +69,8 @@ public sealed class SidecarConfigurationTests : IDisposable
             "kafka.bootstrap: required",
             "schemaRegistry.url: an absolute http(s) URL is required",
             "postgres.sidecar: holds a password",
+            "capture.odoo: required",
+            "capture.slotName: lower-case letters, digits and underscores",
             "stores[0].shopDomain: must be the store's {shop}.myshopify.com domain",
             "stores[0].apiVersion: API version 2025-10 is older than 2026-04",
             "stores[0].accessToken: must name a secret as env:NAME or file:PATH, not hold it",

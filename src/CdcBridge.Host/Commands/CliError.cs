@@ -21,7 +21,7 @@ internal sealed class CliError(string message, int exitCode = 1) : Exception(mes
         {
             return 130;
         }
-        catch (Exception e) when (e is Avro.Registry.SchemaRegistryException or global::Confluent.Kafka.KafkaException or HttpRequestException or IOException)
+        catch (Exception e) when (e is Avro.Registry.SchemaRegistryException or global::Confluent.Kafka.KafkaException or HttpRequestException or IOException or Npgsql.NpgsqlException)
         {
             await Console.Error.WriteLineAsync($"cdcbridge {command}: {e.Message}");
             return 1;

@@ -1,5 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
+using CdcBridge.Avro.Registry;
+using CdcBridge.Capture;
+using CdcBridge.Debezium;
 using CdcBridge.Host.Configuration;
 using CdcBridge.Host.Sidecar;
 using Microsoft.Extensions.Logging;
@@ -58,11 +61,13 @@ internal static partial class RunCommand
         using var loggerFactory = LoggerFactory.Create(b => b.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; })
             .SetMinimumLevel(LogLevel.Information));
         var logger = loggerFactory.CreateLogger("cdcbridge.run");
+        await using var capture = settings.Capture is { } c ? await StartCaptureAsync(settings, c, loggerFactory, ct) : null;
         var sidecar = await AvailabilitySidecar.StartAsync(settings.KafkaBootstrap, settings.SchemaRegistryUrl, settings.SidecarDatabase, settings.Projection,
             stores, loggerFactory, ct);
         await using (sidecar)
         {
-            Console.WriteLine($"Running: projection {sidecar.Projector.Name} (epoch {settings.Projection.Epoch}), {stores.Count} store(s). Ctrl+C stops.");
+            Console.WriteLine($"Running: projection {sidecar.Projector.Name} (epoch {settings.Projection.Epoch}), {stores.Count} store(s)"
+                + (capture is null ? "" : $", capturing Odoo into {settings.Projection.CdcTopicPrefix}.public.*") + ". Ctrl+C stops.");
             using var timer = new PeriodicTimer(TimeSpan.FromSeconds(30));
             var previous = sidecar.Runner.Status.Events;
             try
@@ -70,7 +75,8 @@ internal static partial class RunCommand
                 while (await timer.WaitForNextTickAsync(ct))
                 {
                     var events = sidecar.Runner.Status.Events;
-                    LogStatus(logger, (await StatusView.SidecarLineAsync(sidecar, (events - previous) / 30.0, ct)).Trim());
+                    var line = (await StatusView.SidecarLineAsync(sidecar, (events - previous) / 30.0, ct)).Trim();
+                    LogStatus(logger, capture is null ? line : $"capture: {capture.EventsCaptured} events, slot confirmed {capture.ConfirmedLsn} | {line}");
                     previous = events;
                 }
             }
@@ -82,6 +88,26 @@ internal static partial class RunCommand
 
         Console.WriteLine("Stopped.");
         return 0;
+    }
+
+    /// <summary>
+    /// The embedded capture for shops without Kafka Connect: the same topics, keys and envelopes as Debezium, resuming
+    /// from its slot (a first start snapshots). The publication must exist (connect/README: created with the slot's user).
+    /// </summary>
+    private static async Task<EmbeddedCapture> StartCaptureAsync(SidecarSettings settings, CaptureConnection connection, ILoggerFactory loggerFactory,
+        CancellationToken ct)
+    {
+        var registry = new SchemaRegistryClient(new SchemaRegistryOptions { Url = settings.SchemaRegistryUrl });
+        var capture = await EmbeddedCapture.StartAsync(new CaptureOptions
+        {
+            ConnectionString = connection.Odoo,
+            KafkaBootstrap = settings.KafkaBootstrap,
+            Registry = registry,
+            Settings = CaptureSettings.Odoo with { TopicPrefix = settings.Projection.CdcTopicPrefix, SlotName = connection.SlotName },
+            FreshSnapshot = false,
+        }, loggerFactory.CreateLogger("cdcbridge.capture"), ct);
+        await (await Task.WhenAny(capture.SnapshotCompleted, capture.Completion)).WaitAsync(ct);
+        return capture;
     }
 
     [LoggerMessage(1, LogLevel.Information, "{Status}")]

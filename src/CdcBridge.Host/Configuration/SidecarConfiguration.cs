@@ -16,6 +16,9 @@ internal sealed class SidecarConfiguration
 
     public ProjectionSection Projection { get; set; } = new();
 
+    /// <summary>Absent: Debezium on Kafka Connect produces the CDC topics. Present: the sidecar captures Odoo's changes itself.</summary>
+    public CaptureSection? Capture { get; set; }
+
     public List<StoreSection> Stores { get; set; } = [];
 }
 
@@ -36,6 +39,18 @@ internal sealed class PostgresSection
 
     /// <summary>Secret reference for the password (<c>env:NAME</c> or <c>file:PATH</c>); absent: PGPASSWORD or a passfile.</summary>
     public string? Password { get; set; }
+}
+
+internal sealed class CaptureSection
+{
+    /// <summary>Npgsql connection string of Odoo's database, for a user allowed to replicate, without the password.</summary>
+    public string? Odoo { get; set; }
+
+    /// <summary>Secret reference of that user's password (<c>env:NAME</c> or <c>file:PATH</c>).</summary>
+    public string? Password { get; set; }
+
+    /// <summary>The replication slot; topics are named after <c>projection.cdcTopicPrefix</c>.</summary>
+    public string SlotName { get; set; } = "cdcbridge_odoo";
 }
 
 internal sealed class ProjectionSection

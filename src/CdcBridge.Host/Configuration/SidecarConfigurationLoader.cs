@@ -45,11 +45,8 @@ internal static class SidecarConfigurationLoader
 
     private static SidecarSettings Resolve(SidecarConfiguration config, string baseDirectory)
     {
-        var connection = new NpgsqlConnectionStringBuilder(config.Postgres.Sidecar);
-        if (config.Postgres.Password is { } password)
-        {
-            connection.Password = SecretReference.Resolve(password, baseDirectory).Value;
-        }
+        var sidecar = WithPassword(config.Postgres.Sidecar!, config.Postgres.Password, baseDirectory);
+        var capture = config.Capture is { } c ? new CaptureConnection(WithPassword(c.Odoo!, c.Password, baseDirectory), c.SlotName) : null;
 
         var stores = config.Stores.Select(s =>
         {
@@ -60,7 +57,18 @@ internal static class SidecarConfigurationLoader
             var plan = s.Plan is null ? (ShopifyStorePlan?)null : Enum.Parse<ShopifyStorePlan>(s.Plan, ignoreCase: true);
             return new ConfiguredStore(store, plan, s);
         }).ToList();
-        return new SidecarSettings(config.Kafka.Bootstrap!, config.SchemaRegistry.Url!, connection.ConnectionString, config.Projection, stores);
+        return new SidecarSettings(config.Kafka.Bootstrap!, config.SchemaRegistry.Url!, sidecar, config.Projection, stores) { Capture = capture };
+    }
+
+    private static string WithPassword(string connectionString, string? password, string baseDirectory)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        if (password is not null)
+        {
+            builder.Password = SecretReference.Resolve(password, baseDirectory).Value;
+        }
+
+        return builder.ConnectionString;
     }
 
     private static string Describe(Exception e)
@@ -72,6 +80,12 @@ internal static class SidecarConfigurationLoader
 
 /// <summary>A valid configuration with its secrets resolved; Shopify locations are still names until the store is asked.</summary>
 internal sealed record SidecarSettings(string KafkaBootstrap, string SchemaRegistryUrl, string SidecarDatabase, ProjectionSection Projection,
-    IReadOnlyList<ConfiguredStore> Stores);
+    IReadOnlyList<ConfiguredStore> Stores)
+{
+    /// <summary>Set when the sidecar captures Odoo's changes itself instead of Debezium on Kafka Connect.</summary>
+    public CaptureConnection? Capture { get; init; }
+}
+
+internal sealed record CaptureConnection(string Odoo, string SlotName);
 
 internal sealed record ConfiguredStore(ShopifyStore Store, ShopifyStorePlan? Plan, StoreSection Section);

@@ -21,7 +21,16 @@ internal static partial class SidecarConfigurationValidator
             errors.Add($"schemaRegistry.url: an absolute http(s) URL is required, not '{config.SchemaRegistry.Url}'");
         }
 
-        ValidatePostgres(config.Postgres, baseDirectory, errors);
+        ValidateConnection(config.Postgres.Sidecar, config.Postgres.Password, "postgres.sidecar", "postgres.password", baseDirectory, errors);
+        if (config.Capture is { } capture)
+        {
+            ValidateConnection(capture.Odoo, capture.Password, "capture.odoo", "capture.password", baseDirectory, errors);
+            if (string.IsNullOrWhiteSpace(capture.SlotName) || !SlotNamePattern().IsMatch(capture.SlotName))
+            {
+                errors.Add($"capture.slotName: lower-case letters, digits and underscores (PostgreSQL's rule for slot names), not '{capture.SlotName}'");
+            }
+        }
+
         foreach (var (name, value) in new[] { ("projection.epoch", config.Projection.Epoch), ("projection.cdcTopicPrefix", config.Projection.CdcTopicPrefix),
             ("projection.intakeTopic", config.Projection.IntakeTopic), ("projection.analyticsTopic", config.Projection.AnalyticsTopic),
             ("projection.groupPrefix", config.Projection.GroupPrefix) })
@@ -50,30 +59,30 @@ internal static partial class SidecarConfigurationValidator
         return errors;
     }
 
-    private static void ValidatePostgres(PostgresSection postgres, string baseDirectory, List<string> errors)
+    private static void ValidateConnection(string? connectionString, string? password, string name, string passwordName, string baseDirectory, List<string> errors)
     {
-        if (string.IsNullOrWhiteSpace(postgres.Sidecar))
+        if (string.IsNullOrWhiteSpace(connectionString))
         {
-            errors.Add("postgres.sidecar: required (an Npgsql connection string, e.g. Host=db;Database=cdcbridge;Username=cdcbridge)");
+            errors.Add($"{name}: required (an Npgsql connection string, e.g. Host=db;Database=cdcbridge;Username=cdcbridge)");
             return;
         }
 
         try
         {
-            var builder = new NpgsqlConnectionStringBuilder(postgres.Sidecar);
+            var builder = new NpgsqlConnectionStringBuilder(connectionString);
             if (!string.IsNullOrEmpty(builder.Password))
             {
-                errors.Add("postgres.sidecar: holds a password; remove it and set postgres.password to env:NAME or file:PATH (or use PGPASSWORD / a passfile)");
+                errors.Add($"{name}: holds a password; remove it and set {passwordName} to env:NAME or file:PATH (or use PGPASSWORD / a passfile)");
             }
         }
         catch (ArgumentException e)
         {
-            errors.Add($"postgres.sidecar: not a valid connection string ({e.Message})");
+            errors.Add($"{name}: not a valid connection string ({e.Message})");
         }
 
-        if (postgres.Password is { } password && SecretReference.Resolve(password, baseDirectory).Error is { } error)
+        if (password is not null && SecretReference.Resolve(password, baseDirectory).Error is { } error)
         {
-            errors.Add($"postgres.password: {error}");
+            errors.Add($"{passwordName}: {error}");
         }
     }
 
@@ -176,6 +185,9 @@ internal static partial class SidecarConfigurationValidator
 
     private static bool IsHttpUrl(string? value) =>
         Uri.TryCreate(value, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https";
+
+    [GeneratedRegex("^[a-z0-9_]{1,63}$")]
+    private static partial Regex SlotNamePattern();
 
     [GeneratedRegex("^[a-z0-9][a-z0-9-]*\\.myshopify\\.com$")]
     private static partial Regex ShopDomainPattern();
