@@ -187,129 +187,142 @@ public sealed partial class AvailabilityProjector : IProjector
         switch (change.Table)
         {
             case "stock_quant":
-            {
-                var row = deleted ? null : OdooRowReader.Quant(image);
-                var old = _state.RemoveQuant(id);
-                if (row is not null)
                 {
-                    _state.Put(row);
-                }
+                    var row = deleted ? null : OdooRowReader.Quant(image);
+                    var old = _state.RemoveQuant(id);
+                    if (row is not null)
+                    {
+                        _state.Put(row);
+                    }
 
-                Touch(work, cause, old?.ProductId, row?.ProductId);
-                work.Rows[(change.Table, id)] = row;
-                break;
-            }
+                    Touch(work, cause, old?.ProductId, row?.ProductId);
+                    work.Rows[(change.Table, id)] = row;
+                    break;
+                }
 
             case "stock_move":
-            {
-                var row = deleted ? null : OdooRowReader.Move(image);
-                var old = _state.RemoveMove(id);
-                var kept = row is not null && _state.Put(row);
-                Touch(work, cause, old?.ProductId, row?.ProductId);
-                work.Rows[(change.Table, id)] = kept ? row : null;
-                break;
-            }
+                {
+                    var row = deleted ? null : OdooRowReader.Move(image);
+                    var old = _state.RemoveMove(id);
+                    var kept = row is not null && _state.Put(row);
+                    Touch(work, cause, old?.ProductId, row?.ProductId);
+                    work.Rows[(change.Table, id)] = kept ? row : null;
+                    break;
+                }
 
             case "stock_location":
-            {
-                var row = deleted ? null : OdooRowReader.Location(image);
-                if (row is null)
                 {
-                    _state.RemoveLocation(id);
-                }
-                else
-                {
-                    _state.Put(row);
-                }
+                    var row = deleted ? null : OdooRowReader.Location(image);
+                    if (row is null)
+                    {
+                        _state.RemoveLocation(id);
+                    }
+                    else
+                    {
+                        _state.Put(row);
+                    }
 
-                work.Rows[(change.Table, id)] = row;
-                work.All = cause;
-                break;
-            }
+                    work.Rows[(change.Table, id)] = row;
+                    work.All = cause;
+                    break;
+                }
 
             case "stock_warehouse":
-            {
-                var row = deleted ? null : OdooRowReader.Warehouse(image);
-                if (row is null)
                 {
-                    _state.RemoveWarehouse(id);
-                }
-                else
-                {
-                    _state.Put(row);
-                }
+                    var row = deleted ? null : OdooRowReader.Warehouse(image);
+                    if (row is null)
+                    {
+                        _state.RemoveWarehouse(id);
+                    }
+                    else
+                    {
+                        _state.Put(row);
+                    }
 
-                work.Rows[(change.Table, id)] = row;
-                work.All = cause;
-                break;
-            }
+                    work.Rows[(change.Table, id)] = row;
+                    work.All = cause;
+                    break;
+                }
 
             case "product_product":
-            {
-                var row = deleted ? null : OdooRowReader.Product(image);
-                _state.RemoveProduct(id);
-                if (row is not null)
                 {
-                    _state.Put(row);
-                }
+                    var row = deleted ? null : OdooRowReader.Product(image);
+                    _state.RemoveProduct(id);
+                    if (row is not null)
+                    {
+                        _state.Put(row);
+                    }
 
-                Touch(work, cause, id, null);
-                work.Rows[(change.Table, id)] = row;
-                break;
-            }
+                    Touch(work, cause, id, null);
+                    work.Rows[(change.Table, id)] = row;
+                    break;
+                }
 
             case "product_template":
-            {
-                var row = deleted ? null : OdooRowReader.Template(image);
-                if (row is null)
                 {
-                    _state.Templates.Remove(id);
-                }
-                else
-                {
-                    _state.Put(row);
-                }
+                    var row = deleted ? null : OdooRowReader.Template(image);
+                    if (row is null)
+                    {
+                        _state.Templates.Remove(id);
+                    }
+                    else
+                    {
+                        _state.Put(row);
+                    }
 
-                foreach (var product in _state.Products.Values.Where(p => p.TemplateId == id))
-                {
-                    Touch(work, cause, product.Id, null);
-                }
+                    foreach (var product in _state.Products.Values.Where(p => p.TemplateId == id))
+                    {
+                        Touch(work, cause, product.Id, null);
+                    }
 
-                work.Rows[(change.Table, id)] = row;
-                break;
-            }
+                    work.Rows[(change.Table, id)] = row;
+                    break;
+                }
 
             case "sale_order":
-            {
-                var row = deleted ? null : OdooRowReader.SaleOrder(image);
-                _state.RemoveSaleOrder(id);
-                if (row is not null)
                 {
-                    _state.Put(row);
-                }
+                    var row = deleted ? null : OdooRowReader.SaleOrder(image);
+                    var old = _state.RemoveSaleOrder(id);
+                    if (row is not null)
+                    {
+                        _state.Put(row);
+                    }
 
-                foreach (var product in _state.ProductsOfSaleOrder(id))
-                {
-                    Touch(work, cause, product, null);
-                }
+                    foreach (var product in _state.ProductsOfSaleOrder(id))
+                    {
+                        Touch(work, cause, product, null);
+                    }
 
-                work.Rows[(change.Table, id)] = row;
-                break;
-            }
+                    // Whether Odoo holds a channel order turns on the sale order's state for every SKU of the channel order,
+                    // not only for the products its Odoo lines name (docs/inventory-policy.md, the intake seam).
+                    foreach (var origin in new[] { old?.Origin, row?.Origin }.OfType<string>().Distinct(StringComparer.Ordinal))
+                    {
+                        if (_state.ChannelOrderOfOrigin(origin) is { } channelOrder)
+                        {
+                            foreach (var product in _state.ProductsOf(channelOrder))
+                            {
+                                Touch(work, cause, product, null);
+                            }
+                        }
+                    }
+
+                    work.Rows[(change.Table, id)] = row;
+                    break;
+                }
 
             case "sale_order_line":
-            {
-                var row = deleted ? null : OdooRowReader.SaleLine(image);
-                var old = _state.RemoveSaleLine(id);
-                if (row is not null)
                 {
-                    _state.Put(row);
-                }
+                    var row = deleted ? null : OdooRowReader.SaleLine(image);
+                    var old = _state.RemoveSaleLine(id);
+                    if (row is not null)
+                    {
+                        _state.Put(row);
+                    }
 
-                Touch(work, cause, old?.ProductId, row?.ProductId);
-                work.Rows[(change.Table, id)] = row;
-                break;
-            }
+                    Touch(work, cause, old?.ProductId, row?.ProductId);
+                    work.Rows[(change.Table, id)] = row;
+                    break;
+                }
 
             default:
                 break; // a table this projection does not read

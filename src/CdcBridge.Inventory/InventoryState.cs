@@ -247,6 +247,17 @@ public sealed class InventoryState
     public IEnumerable<int> ProductsOf(ChannelOrder order) =>
         order.Lines.Select(l => l.Sku is { } sku ? ProductBySku(sku) : null).OfType<int>();
 
+    /// <summary>The channel order an Odoo origin (<c>shopify:&lt;shop&gt;:&lt;order id&gt;</c>) names, if the intake topic described it.</summary>
+    public ChannelOrder? ChannelOrderOfOrigin(string origin)
+    {
+        ArgumentNullException.ThrowIfNull(origin);
+        return ChannelOrder.ShopOfOrigin(origin) is { } shop
+            && long.TryParse(origin.AsSpan(origin.LastIndexOf(':') + 1), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var id)
+            && ChannelOrders.TryGetValue((shop, id), out var order)
+            ? order
+            : null;
+    }
+
     /// <summary>Not-cancelled or cancelled, the channel orders that have a line with this SKU.</summary>
     public IEnumerable<ChannelOrder> ChannelOrdersWithSku(string sku) =>
         _channelOrdersBySku.TryGetValue(sku, out var keys) ? keys.Select(k => ChannelOrders[k]) : [];

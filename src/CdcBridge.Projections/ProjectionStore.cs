@@ -59,7 +59,8 @@ internal static class ProjectionStore
             """
             INSERT INTO projections.epoch (projector, epoch) VALUES ($1, $2)
             ON CONFLICT (projector) DO UPDATE SET epoch = excluded.epoch, reset_at = now()
-            """) { Parameters = { new() { Value = projector }, new() { Value = epoch } } });
+            """)
+        { Parameters = { new() { Value = projector }, new() { Value = epoch } } });
         await batch.ExecuteNonQueryAsync(ct);
     }
 

@@ -191,6 +191,131 @@ public sealed class AvailabilityOnRunningStackTests(RunningStack stack) : IClass
         return result is null or DBNull ? default! : (T)result;
     }
 
+    [Fact]
+    public async Task Run_killed_mid_stream_and_restarted_loses_no_committed_change_of_its_capture()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var shopify = stack.Endpoints.Shopify ?? throw new InvalidOperationException("endpoints.json has no shopify entry");
+        var folder = Directory.CreateTempSubdirectory("cdcbridge-kill").FullName;
+        var database = $"kill_{Guid.NewGuid():N}"[..20];
+        var server = new NpgsqlConnectionStringBuilder(stack.Endpoints.Postgres.Sidecar);
+        await using (var admin = new NpgsqlConnection(server.ConnectionString))
+        {
+            await admin.OpenAsync(ct);
+            await using var create = new NpgsqlCommand($"CREATE DATABASE {database}", admin);
+            await create.ExecuteNonQueryAsync(ct);
+        }
+
+        await File.WriteAllTextAsync(Path.Combine(folder, "shopify-token"), shopify.AccessToken, ct);
+        await File.WriteAllTextAsync(Path.Combine(folder, "db-password"), server.Password, ct);
+        var (_, product, location, warehouse) = await PickAsync(ct);
+        var path = Path.Combine(folder, "cdcbridge.json");
+        await File.WriteAllTextAsync(path, new JsonObject
+        {
+            ["kafka"] = new JsonObject { ["bootstrap"] = stack.Endpoints.Kafka.Bootstrap },
+            ["schemaRegistry"] = new JsonObject { ["url"] = stack.Endpoints.SchemaRegistry!.Url },
+            ["postgres"] = new JsonObject
+            {
+                ["sidecar"] = new NpgsqlConnectionStringBuilder(server.ConnectionString) { Database = database, Password = null }.ConnectionString,
+                ["password"] = "file:db-password",
+            },
+            ["projection"] = new JsonObject { ["groupPrefix"] = database, ["cdcTopicPrefix"] = database },
+            ["capture"] = new JsonObject
+            {
+                ["odoo"] = new NpgsqlConnectionStringBuilder(stack.Endpoints.Postgres.Odoo) { Password = null }.ConnectionString,
+                ["password"] = "file:db-password",
+                ["slotName"] = database,
+            },
+            ["stores"] = new JsonArray(new JsonObject
+            {
+                ["shopDomain"] = shopify.ShopDomain,
+                ["adminUrl"] = shopify.Url,
+                ["accessToken"] = "file:shopify-token",
+                ["locations"] = new JsonArray(new JsonObject { ["shopify"] = warehouse, ["warehouses"] = new JsonArray("WH") }),
+            }),
+        }.ToJsonString(), ct);
+
+        const int Transactions = 300, PerTransaction = 5, FirstId = 993_000;
+        var run = CdcBridgeProcess.Start("run", "--config", path);
+        try
+        {
+            await run.WaitForOutputAsync("Running: projection", TimeSpan.FromMinutes(1), ct);
+            var committed = 0;
+            var writer = Task.Run(async () =>
+            {
+                await using var odoo = new NpgsqlConnection(stack.Endpoints.Postgres.Odoo);
+                await odoo.OpenAsync(ct);
+                for (var t = 0; t < Transactions; t++)
+                {
+                    await using var insert = new NpgsqlCommand(
+                        $"INSERT INTO stock_quant (id, product_id, company_id, location_id, quantity, reserved_quantity, in_date) "
+                        + $"SELECT g, {product}, 1, {location}, 1, 0, now() AT TIME ZONE 'UTC' FROM generate_series({FirstId + (t * PerTransaction)}, {FirstId + (t * PerTransaction) + PerTransaction - 1}) g",
+                        odoo);
+                    await insert.ExecuteNonQueryAsync(ct);
+                    Interlocked.Increment(ref committed);
+                }
+            }, ct);
+
+            // SIGKILL while the writer is mid-stream: no drain, no slot confirmation for what Kafka has not acknowledged.
+            while (Volatile.Read(ref committed) < Transactions / 3)
+            {
+                await Task.Delay(5, ct);
+            }
+
+            run.Kill();
+            await run.WaitForExitAsync(ct);
+            await run.DisposeAsync();
+            await writer;
+
+            run = CdcBridgeProcess.Start("run", "--config", path);
+            await run.WaitForOutputAsync("Running: projection", TimeSpan.FromMinutes(1), ct);
+            var seen = await QuantIdsOnTopicAsync($"{database}.public.stock_quant", FirstId, Transactions * PerTransaction, ct);
+            seen.Should().BeEquivalentTo(Enumerable.Range(FirstId, Transactions * PerTransaction), "every committed insert reaches the topic across the kill");
+        }
+        finally
+        {
+            run.Kill();
+            await run.DisposeAsync();
+            await ExecuteAsync($"DELETE FROM stock_quant WHERE id >= {FirstId} AND id < {FirstId + (Transactions * PerTransaction)}", ct);
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    /// <summary>The distinct quant ids at or above <paramref name="first"/> created on the topic (op c), read until all expected have come or 60 s passed.</summary>
+    private async Task<HashSet<int>> QuantIdsOnTopicAsync(string topic, int first, int expected, CancellationToken ct)
+    {
+        using var registry = new Avro.Registry.SchemaRegistryClient(new Avro.Registry.SchemaRegistryOptions { Url = stack.Endpoints.SchemaRegistry!.Url });
+        var deserializer = new Avro.Confluent.AvroDeserializer(registry);
+        using var consumer = new Confluent.Kafka.ConsumerBuilder<byte[], byte[]>(new Confluent.Kafka.ConsumerConfig
+        {
+            BootstrapServers = stack.Endpoints.Kafka.Bootstrap,
+            GroupId = Guid.NewGuid().ToString("N"),
+            AutoOffsetReset = Confluent.Kafka.AutoOffsetReset.Earliest,
+            EnableAutoCommit = false,
+        }).Build();
+        consumer.Subscribe(topic);
+        var seen = new HashSet<int>();
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (seen.Count < expected && DateTime.UtcNow < deadline)
+        {
+            var result = consumer.Consume(TimeSpan.FromMilliseconds(200));
+            if (result?.Message?.Value is not { } value)
+            {
+                continue;
+            }
+
+            var envelope = (Avro.Generic.GenericRecord)(await deserializer.DeserializeAsync(value, false,
+                new Confluent.Kafka.SerializationContext(Confluent.Kafka.MessageComponentType.Value, topic)))!;
+            if ((string)envelope["op"]! == "c" && envelope["after"] is Avro.Generic.GenericRecord after && (int)after["id"]! >= first)
+            {
+                seen.Add((int)after["id"]!);
+            }
+        }
+
+        ct.ThrowIfCancellationRequested();
+        return seen;
+    }
+
     private async Task<(string Sku, int Product, int Location, string Warehouse)> PickAsync(CancellationToken ct)
     {
         await using var odoo = new NpgsqlConnection(stack.Endpoints.Postgres.Odoo);

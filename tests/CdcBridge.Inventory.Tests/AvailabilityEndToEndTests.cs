@@ -1,7 +1,7 @@
-using CdcBridge.Testing;
 using CdcBridge.Avro.Confluent;
 using CdcBridge.Avro.Generic;
 using CdcBridge.Avro.Registry;
+using CdcBridge.Testing;
 using Confluent.Kafka;
 using Npgsql;
 

@@ -9,8 +9,30 @@ using CdcBridge.Projections;
 using CdcBridge.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
+using NpgsqlTypes;
 
 namespace CdcBridge.Inventory.Tests;
+
+/// <summary>
+/// What a test may add to the pipeline's default configuration (the simulator's store selling warehouse WH at its
+/// Portland location, no safety stock, no other store).
+/// </summary>
+internal sealed record AvailabilityPipelineOptions
+{
+    /// <summary>An Odoo database the test already created (a clone of the test retailer); null: a new one.</summary>
+    public string? OdooDatabase { get; init; }
+
+    /// <summary>Safety stock of the simulator's store at its Portland location.</summary>
+    public decimal SafetyStock { get; init; }
+
+    public IReadOnlyDictionary<string, decimal> SafetyStockBySku { get; init; } = new Dictionary<string, decimal>();
+
+    /// <summary>
+    /// Further stores the projector computes values for. They have no simulator or dispatcher (their outbox rows stay
+    /// queued); their channel orders on the intake topic count as pending where their order warehouse is.
+    /// </summary>
+    public IReadOnlyList<StoreTarget> OtherStores { get; init; } = [];
+}
 
 /// <summary>
 /// The whole availability path for one test, on its own names: an Odoo database (the test retailer), the embedded
@@ -38,11 +60,24 @@ internal sealed class AvailabilityPipeline : IAsyncDisposable
 
     public required long WarehouseLocationId { get; init; }
 
-    public static async Task<AvailabilityPipeline> StartAsync(RegistryInfrastructure fixture, CancellationToken ct)
+    /// <summary>The change capture of the Odoo database (its acknowledged LSN tells what Kafka holds).</summary>
+    public EmbeddedCapture? Capture { get; init; }
+
+    /// <summary>The channel order intake topic the projector reads.</summary>
+    public string IntakeTopic { get; init; } = "";
+
+    /// <summary>Every store the projector computes for: the simulator's first, then the options' other stores.</summary>
+    public IReadOnlyList<StoreTarget> Stores { get; init; } = [];
+
+    public static Task<AvailabilityPipeline> StartAsync(RegistryInfrastructure fixture, CancellationToken ct) =>
+        StartAsync(fixture, new AvailabilityPipelineOptions(), ct);
+
+    public static async Task<AvailabilityPipeline> StartAsync(RegistryInfrastructure fixture, AvailabilityPipelineOptions options, CancellationToken ct)
     {
+        ArgumentNullException.ThrowIfNull(options);
         var infra = fixture.Infrastructure;
         var prefix = UniqueName.For("av")[..15];
-        var odoo = await infra.CreateOdooDatabaseAsync(ct);
+        var odoo = options.OdooDatabase ?? await infra.CreateOdooDatabaseAsync(ct);
         var sidecar = await infra.CreateEmptyDatabaseAsync(ct);
         var intake = $"{prefix}.intake";
         var analytics = $"{prefix}.availability";
@@ -80,7 +115,8 @@ internal sealed class AvailabilityPipeline : IAsyncDisposable
         var locations = await client.GetLocationsAsync(ct);
         var portland = locations.Single(l => l.Name == "Portland Warehouse");
 
-        var stores = new[] { new StoreTarget(shop, [new LocationTarget(portland.Id, portland.Name, ["WH"], [])], SkuAssortment.All) };
+        var portlandTarget = new LocationTarget(portland.Id, portland.Name, ["WH"], []) { SafetyStock = options.SafetyStock, SafetyStockBySku = options.SafetyStockBySku };
+        StoreTarget[] stores = [new StoreTarget(shop, [portlandTarget], SkuAssortment.All), .. options.OtherStores];
         var projector = new AvailabilityProjector(
             new AvailabilityProjectorOptions { CdcTopicPrefix = prefix, IntakeTopic = intake, AnalyticsTopic = analytics }, stores, registry, NullLogger.Instance);
         var runner = new ProjectionRunner(projector, new ProjectionOptions
@@ -109,6 +145,9 @@ internal sealed class AvailabilityPipeline : IAsyncDisposable
             Dispatcher = dispatcher,
             AnalyticsTopic = analytics,
             WarehouseLocationId = portland.Id,
+            Capture = capture,
+            IntakeTopic = intake,
+            Stores = stores,
         };
         pipeline._parts.AddRange(parts);
         pipeline._disposables.AddRange(disposables);
@@ -120,6 +159,56 @@ internal sealed class AvailabilityPipeline : IAsyncDisposable
     {
         await Runner.WaitForCaughtUpAsync(TimeSpan.FromSeconds(120), ct);
         await Dispatcher.WaitUntilDrainedAsync(TimeSpan.FromSeconds(120), ct);
+    }
+
+    /// <summary>
+    /// Waits for quiescence after the test's last write: the capture has every change committed so far in Kafka (its
+    /// acknowledged LSN passed the WAL position read now), the projection applied everything on its topics, and
+    /// Shopify holds every value it computed.
+    /// </summary>
+    public async Task QuiesceAsync(TimeSpan timeout, CancellationToken ct)
+    {
+        var capture = Capture ?? throw new InvalidOperationException("The pipeline was started without a capture.");
+        var deadline = DateTime.UtcNow + timeout;
+        await using (var db = new NpgsqlConnection(Odoo))
+        {
+            await db.OpenAsync(ct);
+            NpgsqlLogSequenceNumber head;
+            await using (var lsn = new NpgsqlCommand("SELECT pg_current_wal_insert_lsn()", db))
+            {
+                head = (NpgsqlLogSequenceNumber)(await lsn.ExecuteScalarAsync(ct))!;
+            }
+
+            // The capture confirms a transaction's end only once Kafka acknowledged it and everything before it. Every
+            // change of ours ends before `head`; one more transaction in this database (the capture's own heartbeat
+            // action) ends after it, so its acknowledgement proves ours.
+            await using (var nudge = new NpgsqlCommand(
+                "INSERT INTO cdcbridge_heartbeat (id, ts) VALUES (1, now()) ON CONFLICT (id) DO UPDATE SET ts = excluded.ts", db))
+            {
+                await nudge.ExecuteNonQueryAsync(ct);
+            }
+
+            while (capture.ConfirmedLsn < head)
+            {
+                if (capture.Completion.IsCompleted)
+                {
+                    await capture.Completion;
+                    throw new InvalidOperationException("The capture stopped.");
+                }
+
+                if (DateTime.UtcNow > deadline)
+                {
+                    throw new TimeoutException($"The capture did not acknowledge {head} within {timeout} (confirmed {capture.ConfirmedLsn}).");
+                }
+
+                await Task.Delay(10, ct); // polling the capture's acknowledged LSN, bounded by the deadline
+            }
+        }
+
+        var left = deadline - DateTime.UtcNow;
+        await Runner.WaitForCaughtUpAsync(left > TimeSpan.FromSeconds(5) ? left : TimeSpan.FromSeconds(5), ct);
+        left = deadline - DateTime.UtcNow;
+        await Dispatcher.WaitUntilDrainedAsync(left > TimeSpan.FromSeconds(5) ? left : TimeSpan.FromSeconds(5), ct);
     }
 
     public async ValueTask DisposeAsync()

@@ -50,20 +50,20 @@ internal static class RetailTopology
 
     public static LocationTarget Atlanta() => new(AtlantaLocation, "Atlanta Warehouse", ["ATL"], []);
 
-    private static int _nextId = 1_000;
+    private static int NextId = 1_000;
 
     public static QuantRow Quant(int location, decimal quantity, decimal reserved = 0m, int? lot = null, int? package = null, int? owner = null, int product = Product) =>
-        new(Interlocked.Increment(ref _nextId), product, location, lot, package, owner, quantity, reserved);
+        new(Interlocked.Increment(ref NextId), product, location, lot, package, owner, quantity, reserved);
 
     public static MoveRow Move(int from, int to, decimal demand, decimal reserved, string state, int? saleLine = null, int product = Product) =>
-        new(Interlocked.Increment(ref _nextId), product, from, to, demand, reserved, state, saleLine);
+        new(Interlocked.Increment(ref NextId), product, from, to, demand, reserved, state, saleLine);
 
     /// <summary>A sale order (with one line for the product) taken by a channel store, as the Odoo writer leaves it.</summary>
     public static int ChannelSaleOrder(InventoryState state, string shop, long shopifyOrderId, decimal quantity, string orderState = "sale")
     {
-        var orderId = Interlocked.Increment(ref _nextId);
+        var orderId = Interlocked.Increment(ref NextId);
         state.Put(new SaleOrderRow(orderId, $"S{orderId}", ChannelOrder.OriginFor(shop, shopifyOrderId), $"#{shopifyOrderId}", orderState));
-        var lineId = Interlocked.Increment(ref _nextId);
+        var lineId = Interlocked.Increment(ref NextId);
         state.Put(new SaleLineRow(lineId, orderId, Product, quantity));
         return lineId;
     }

@@ -9,12 +9,23 @@ public static class OdooRowReader
         Required(r.GetInt("id"), "id"), Required(r.GetInt("product_id"), "product_id"), Required(r.GetInt("location_id"), "location_id"),
         r.GetInt("lot_id"), r.GetInt("package_id"), r.GetInt("owner_id"), Number(r, "quantity"), Number(r, "reserved_quantity"));
 
-    public static MoveRow Move(RowImage r) => new(
-        Required(r.GetInt("id"), "id"), Required(r.GetInt("product_id"), "product_id"), Required(r.GetInt("location_id"), "location_id"),
-        Required(r.GetInt("location_dest_id"), "location_dest_id"),
-        // product_qty is Odoo's demand in the product's UoM (stored); product_uom_qty is in the move's UoM.
-        r.Has("product_qty") && r["product_qty"] is not null ? Number(r, "product_qty") : Number(r, "product_uom_qty"),
-        Number(r, "quantity"), r.GetString("state") ?? "draft", r.Has("sale_line_id") ? r.GetInt("sale_line_id") : null);
+    public static MoveRow Move(RowImage r)
+    {
+        // product_qty is Odoo's demand in the product's UoM (stored); product_uom_qty and quantity are in the move's UoM
+        // (product_uom). Their ratio is the move's unit in product units: quantity is converted with it.
+        var moveUnits = Number(r, "product_uom_qty");
+        var demand = r.Has("product_qty") && r["product_qty"] is not null ? Number(r, "product_qty") : moveUnits;
+        var quantity = Number(r, "quantity");
+        if (moveUnits != 0 && demand != moveUnits)
+        {
+            quantity = Math.Round(quantity * demand / moveUnits, 6, MidpointRounding.AwayFromZero);
+        }
+
+        return new(
+            Required(r.GetInt("id"), "id"), Required(r.GetInt("product_id"), "product_id"), Required(r.GetInt("location_id"), "location_id"),
+            Required(r.GetInt("location_dest_id"), "location_dest_id"), demand, quantity, r.GetString("state") ?? "draft",
+            r.Has("sale_line_id") ? r.GetInt("sale_line_id") : null);
+    }
 
     public static LocationRow Location(RowImage r) => new(
         Required(r.GetInt("id"), "id"), r.GetString("complete_name"), r.GetString("usage") ?? "internal", r.GetString("parent_path"),

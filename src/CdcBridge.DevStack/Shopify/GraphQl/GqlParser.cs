@@ -259,43 +259,43 @@ internal sealed class GqlParser
             case '"':
                 return new GqlStringValue(ReadString(), location);
             case '[':
-            {
-                Advance();
-                SkipIgnored();
-                var items = new List<GqlValue>();
-                while (Peek != ']')
                 {
-                    if (AtEnd)
+                    Advance();
+                    SkipIgnored();
+                    var items = new List<GqlValue>();
+                    while (Peek != ']')
                     {
-                        throw Error("Unexpected end of document");
+                        if (AtEnd)
+                        {
+                            throw Error("Unexpected end of document");
+                        }
+
+                        items.Add(ParseValue(constant));
+                        SkipIgnored();
                     }
 
-                    items.Add(ParseValue(constant));
-                    SkipIgnored();
+                    Advance();
+                    return new GqlListValue(items, location);
                 }
-
-                Advance();
-                return new GqlListValue(items, location);
-            }
 
             case '{':
-            {
-                Advance();
-                SkipIgnored();
-                var fields = new List<KeyValuePair<string, GqlValue>>();
-                while (Peek != '}')
                 {
-                    var name = ReadName();
+                    Advance();
                     SkipIgnored();
-                    Expect(':');
-                    SkipIgnored();
-                    fields.Add(new(name, ParseValue(constant)));
-                    SkipIgnored();
-                }
+                    var fields = new List<KeyValuePair<string, GqlValue>>();
+                    while (Peek != '}')
+                    {
+                        var name = ReadName();
+                        SkipIgnored();
+                        Expect(':');
+                        SkipIgnored();
+                        fields.Add(new(name, ParseValue(constant)));
+                        SkipIgnored();
+                    }
 
-                Advance();
-                return new GqlObjectValue(fields, location);
-            }
+                    Advance();
+                    return new GqlObjectValue(fields, location);
+                }
         }
 
         if (c == '-' || char.IsAsciiDigit(c))
