@@ -6,40 +6,70 @@ using CdcBridge.Avro.Generic;
 using CdcBridge.Avro.Schemas;
 using CdcBridge.Benchmarks;
 
-// make bench: encode and decode throughput of the Avro codec on one thread, for the records CdcBridge moves most.
+// make bench: encode and decode throughput of the Avro codec on one thread, for the records CdcBridge moves most; then
+// change capture (CaptureBench) and availability (AvailabilityBench). BENCH=codec,capture,availability (any subset,
+// comma-separated; default all) picks the parts; the first argument is the codec's seconds per measurement.
 var seconds = args.Length > 0 ? double.Parse(args[0], CultureInfo.InvariantCulture) : 2.0;
-var cases = new (string Name, AvroSchema Schema)[]
+var parts = (Environment.GetEnvironmentVariable("BENCH") is { Length: > 0 } only ? only : "all")
+    .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet(StringComparer.OrdinalIgnoreCase);
+string[] known = ["all", "codec", "capture", "availability"];
+if (parts.FirstOrDefault(p => !known.Contains(p, StringComparer.OrdinalIgnoreCase)) is { } unknown)
 {
-    ("small record (5 fields)", AvroSchema.Parse("""
-        {"type":"record","name":"Small","fields":[{"name":"id","type":"int"},{"name":"sku","type":"string"},
-        {"name":"qty","type":"long"},{"name":"price","type":"double"},{"name":"active","type":"boolean"}]}
-        """)),
-    ("Debezium stock_quant envelope (op u)", AvroSchema.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Schemas", "odoo.public.stock_quant.envelope.avsc")))),
-    ("retail.inventory.availability.v1", AvroSchema.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "avro", "retail.inventory.availability.v1.avsc")))),
-};
-
-Console.WriteLine($"Avro codec, one thread, {seconds:0.#} s per measurement ({Environment.ProcessorCount} cores, .NET {Environment.Version})");
-Console.WriteLine($"{"record",-40} {"bytes",6} {"encode rec/s",14} {"encode MB/s",12} {"decode rec/s",14} {"decode MB/s",12}");
-foreach (var (name, schema) in cases)
-{
-    var value = SampleValues.For(schema);
-    var writer = new GenericDatumWriter(schema);
-    var reader = new GenericDatumReader(schema);
-    var bytes = writer.Serialize(value);
-    var buffer = new ArrayBufferWriter<byte>(bytes.Length * 2);
-    var avroWriter = new AvroBinaryWriter(buffer);
-
-    var encode = Measure(seconds, () =>
-    {
-        buffer.ResetWrittenCount();
-        writer.Write(avroWriter, value);
-    });
-    var decode = Measure(seconds, () => reader.Deserialize(bytes));
-    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-        $"{name,-40} {bytes.Length,6} {encode,14:N0} {encode * bytes.Length / 1e6,12:N1} {decode,14:N0} {decode * bytes.Length / 1e6,12:N1}"));
+    Console.Error.WriteLine($"BENCH: unknown part '{unknown}' (use {string.Join(", ", known)}, comma-separated)");
+    return 2;
 }
 
-await CaptureBench.RunAsync(changes: 50_000, rate: 1_000, latencyRun: TimeSpan.FromSeconds(10));
+bool Runs(string part) => parts.Contains("all") || parts.Contains(part);
+if (Runs("codec"))
+{
+    RunCodec(seconds);
+}
+
+if (Runs("capture"))
+{
+    await CaptureBench.RunAsync(changes: 50_000, rate: 1_000, latencyRun: TimeSpan.FromSeconds(10));
+}
+
+if (Runs("availability"))
+{
+    await AvailabilityBench.RunAsync(new AvailabilityBenchOptions());
+}
+
+return 0;
+
+static void RunCodec(double seconds)
+{
+    var cases = new (string Name, AvroSchema Schema)[]
+    {
+        ("small record (5 fields)", AvroSchema.Parse("""
+            {"type":"record","name":"Small","fields":[{"name":"id","type":"int"},{"name":"sku","type":"string"},
+            {"name":"qty","type":"long"},{"name":"price","type":"double"},{"name":"active","type":"boolean"}]}
+            """)),
+        ("Debezium stock_quant envelope (op u)", AvroSchema.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Schemas", "odoo.public.stock_quant.envelope.avsc")))),
+        ("retail.inventory.availability.v1", AvroSchema.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "avro", "retail.inventory.availability.v1.avsc")))),
+    };
+
+    Console.WriteLine($"Avro codec, one thread, {seconds:0.#} s per measurement ({Environment.ProcessorCount} cores, .NET {Environment.Version})");
+    Console.WriteLine($"{"record",-40} {"bytes",6} {"encode rec/s",14} {"encode MB/s",12} {"decode rec/s",14} {"decode MB/s",12}");
+    foreach (var (name, schema) in cases)
+    {
+        var value = SampleValues.For(schema);
+        var writer = new GenericDatumWriter(schema);
+        var reader = new GenericDatumReader(schema);
+        var bytes = writer.Serialize(value);
+        var buffer = new ArrayBufferWriter<byte>(bytes.Length * 2);
+        var avroWriter = new AvroBinaryWriter(buffer);
+
+        var encode = Measure(seconds, () =>
+        {
+            buffer.ResetWrittenCount();
+            writer.Write(avroWriter, value);
+        });
+        var decode = Measure(seconds, () => reader.Deserialize(bytes));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{name,-40} {bytes.Length,6} {encode,14:N0} {encode * bytes.Length / 1e6,12:N1} {decode,14:N0} {decode * bytes.Length / 1e6,12:N1}"));
+    }
+}
 
 static double Measure(double seconds, Action action)
 {
