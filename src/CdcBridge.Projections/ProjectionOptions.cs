@@ -14,6 +14,13 @@ public sealed record ProjectionOptions
     /// </summary>
     public string Epoch { get; init; } = "1";
 
+    /// <summary>
+    /// Longest a fetch waits at the broker for data (librdkafka's <c>fetch.wait.max.ms</c>, default 500 ms). Kafka answers
+    /// as soon as data arrives; librdkafka's mock cluster always waits the full time when a fetch finds nothing, which
+    /// added up to 500 ms to every change there (make bench). Low values only cost idle fetch requests.
+    /// </summary>
+    public TimeSpan FetchWaitMax { get; init; } = TimeSpan.FromMilliseconds(20);
+
     /// <summary>Largest batch applied in one transaction.</summary>
     public int MaxBatchSize { get; init; } = 2_000;
 

@@ -35,6 +35,7 @@ public sealed partial class ProjectionRunner : IAsyncDisposable
     private DateTimeOffset? _lastCommitAt;
     private int _failures;
     private string? _lastError;
+    private bool _halted;
     private int _disposed;
 
     public ProjectionRunner(IProjector projector, ProjectionOptions options, ISchemaRegistryClient registry, ILogger logger, TimeProvider? time = null)
@@ -80,7 +81,10 @@ public sealed partial class ProjectionRunner : IAsyncDisposable
             GroupId = $"{_options.GroupPrefix}.{_projector.Name}",
             EnableAutoCommit = true, // commits what StoreOffset stored: informative for lag tools; the truth is in PostgreSQL
             EnableAutoOffsetStore = false,
-            AutoOffsetReset = AutoOffsetReset.Earliest,
+            // Every partition starts at an explicit stored position. One outside the log (retention removed records never
+            // applied, or the topic was recreated) must stop the projection, never silently skip or re-read.
+            AutoOffsetReset = AutoOffsetReset.Error,
+            FetchWaitMaxMs = (int)_options.FetchWaitMax.TotalMilliseconds,
             TopicMetadataRefreshIntervalMs = 5_000,
         })
             .SetPartitionsAssignedHandler((_, partitions) => Assigned(partitions))
@@ -98,7 +102,7 @@ public sealed partial class ProjectionRunner : IAsyncDisposable
         {
             lock (_gate)
             {
-                return new ProjectionStatus(_projector.Name, _events, _batches, _parked, Lag(), _lastBatchMs, _lastCommitAt, _failures, _lastError);
+                return new ProjectionStatus(_projector.Name, _events, _batches, _parked, Lag(), _lastBatchMs, _lastCommitAt, _failures, _lastError) { Halted = _halted };
             }
         }
     }
@@ -148,7 +152,7 @@ public sealed partial class ProjectionRunner : IAsyncDisposable
             if (_loop.IsCompleted)
             {
                 await _loop;
-                throw new InvalidOperationException($"Projector '{Name}' stopped before catching up.");
+                throw new InvalidOperationException($"Projector '{Name}' stopped before catching up. {Status.LastError}".TrimEnd());
             }
 
             try
@@ -235,6 +239,20 @@ public sealed partial class ProjectionRunner : IAsyncDisposable
                 try
                 {
                     polled = Poll(consumer);
+                }
+                catch (ConsumeException ex) when (ex.Error.Code == ErrorCode.Local_AutoOffsetReset)
+                {
+                    var message = $"Stored position {ex.ConsumerRecord?.TopicPartitionOffset} is outside the topic's log ({ex.Error.Reason}): "
+                        + "records this projection never applied are gone, or the topic was recreated. The projection stops; rebuild it "
+                        + "(a new epoch) from topics that hold a complete snapshot.";
+                    lock (_gate)
+                    {
+                        _lastError = message;
+                        _halted = true;
+                    }
+
+                    LogHalted(_logger, _projector.Name, message);
+                    break;
                 }
                 catch (ConsumeException ex) when (!ex.Error.IsFatal)
                 {
@@ -561,6 +579,9 @@ public sealed partial class ProjectionRunner : IAsyncDisposable
 
     [LoggerMessage(5, LogLevel.Information, "Projector {Projector}: assigned {Partitions} partitions; seeking to the stored positions")]
     private static partial void LogAssigned(ILogger logger, string projector, int partitions);
+
+    [LoggerMessage(7, LogLevel.Critical, "Projector {Projector} halted: {Reason}")]
+    private static partial void LogHalted(ILogger logger, string projector, string reason);
 
     [LoggerMessage(6, LogLevel.Warning, "Projector {Projector}: the batch in flight did not finish within {Timeout}; closing anyway (it will be applied again)")]
     private static partial void LogDrainTimeout(ILogger logger, string projector, TimeSpan timeout);

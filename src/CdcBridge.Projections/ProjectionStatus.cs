@@ -10,4 +10,8 @@ public sealed record ProjectionStatus(
     double LastBatchMilliseconds,
     DateTimeOffset? LastCommitAt,
     int ConsecutiveFailures,
-    string? LastError);
+    string? LastError)
+{
+    /// <summary>The loop stopped for good (a stored position outside the log); <see cref="LastError"/> says why and what to do.</summary>
+    public bool Halted { get; init; }
+}

@@ -188,6 +188,34 @@ public sealed class ProjectionRunnerTests(RegistryInfrastructure fixture) : IAsy
     }
 
     [Fact]
+    public async Task A_stored_position_outside_the_log_halts_the_projection_instead_of_silently_rereading_or_skipping()
+    {
+        await ProduceAsync(["p", "q", "r"]);
+        var options = Options();
+        await using (var first = await StartAsync(new TallyProjector(_topic), options))
+        {
+            await first.WaitForCaughtUpAsync(TimeSpan.FromSeconds(60), TestContext.Current.CancellationToken);
+        }
+
+        // As after the topic was recreated (an in-memory broker restarted) or retention removed what was never applied:
+        // the stored positions point outside the partitions' logs.
+        await using (var connection = new NpgsqlConnection(_database))
+        {
+            await connection.OpenAsync(TestContext.Current.CancellationToken);
+            await using var command = new NpgsqlCommand("UPDATE projections.progress SET next_offset = next_offset + 1000 WHERE projector = 'tally'", connection);
+            await command.ExecuteNonQueryAsync(TestContext.Current.CancellationToken);
+        }
+
+        await using var restarted = await StartAsync(new TallyProjector(_topic), options);
+        await Eventually(() => restarted.Status.Halted, () => restarted.Status.ToString());
+
+        restarted.Status.LastError.Should().Contain("outside the topic's log").And.Contain("rebuild");
+        await FluentActions.Awaiting(() => restarted.WaitForCaughtUpAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken))
+            .Should().ThrowAsync<InvalidOperationException>().WithMessage("*outside the topic's log*");
+        (await TallyAsync()).Values.Should().OnlyContain(n => n == 1, "nothing was applied twice");
+    }
+
+    [Fact]
     public async Task A_new_epoch_resets_the_projection_and_rebuilds_it_from_the_topics()
     {
         await ProduceAsync(["x", "y"]);

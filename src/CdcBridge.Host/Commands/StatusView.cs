@@ -55,6 +55,11 @@ internal static class StatusView
             return string.Create(CultureInfo.InvariantCulture,
                 $"{d.ShopDomain}: {c.Calls} calls, cost {c.CostUsed:0}, bucket {c.EstimatedAvailableNow:0}, throttled {c.Throttled}, set {d.QuantitiesSet}, stale {d.StaleRetries}, parked {d.Parked}, last commit→Shopify {latency}");
         }));
+        if (projection.Halted)
+        {
+            return $"          availability: HALTED: {projection.LastError}";
+        }
+
         return string.Create(CultureInfo.InvariantCulture,
             $"          availability: {projection.Events} events ({eventsPerSecond:0}/s), lag {projection.Lag}, parked {projection.Parked}, {sidecar.Projector.ValuesChanged} values changed | outbox {depth} | shopify {shopify}");
     }
