@@ -156,8 +156,13 @@ public sealed partial class ShopifyDispatcher : IAsyncDisposable
                     if (!more)
                     {
                         // The projection NOTIFYs in its transaction; the timeout only covers a notification lost with a connection.
-                        await listener.WaitAsync(_options.IdleWake, ct);
+                        var notified = await listener.WaitAsync(_options.IdleWake, ct);
                         var rest = _options.BusyCycleInterval - _time.GetElapsedTime(started);
+                        if (notified && rest < _options.Linger)
+                        {
+                            rest = _options.Linger; // the first change of a burst waits a moment for the rest of it
+                        }
+
                         if (rest > TimeSpan.Zero)
                         {
                             await Task.Delay(rest, _time, ct); // a burst: let it accumulate; the next cycle sends its newest values

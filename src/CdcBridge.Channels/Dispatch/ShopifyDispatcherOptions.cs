@@ -14,7 +14,13 @@ public sealed record ShopifyDispatcherOptions
 
     /// <summary>
     /// While commits keep coming, at most one dispatch cycle per this interval, so a burst of changes leaves as a few
-    /// coalesced calls instead of one call per commit. A dispatcher idle for longer than this reacts to a NOTIFY at once.
+    /// coalesced calls instead of one call per commit (after an idle spell, see <see cref="Linger"/>).
     /// </summary>
     public TimeSpan BusyCycleInterval { get; init; } = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>
+    /// After an idle spell, how long the first notification waits before the cycle reads the outbox, so a burst's
+    /// changes leave together rather than the first one alone. Adds this much to the latency of an isolated change.
+    /// </summary>
+    public TimeSpan Linger { get; init; } = TimeSpan.FromMilliseconds(150);
 }
