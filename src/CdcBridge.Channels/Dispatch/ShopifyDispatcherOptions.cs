@@ -22,5 +22,5 @@ public sealed record ShopifyDispatcherOptions
     /// After an idle spell, how long the first notification waits before the cycle reads the outbox, so a burst's
     /// changes leave together rather than the first one alone. Adds this much to the latency of an isolated change.
     /// </summary>
-    public TimeSpan Linger { get; init; } = TimeSpan.FromMilliseconds(150);
+    public TimeSpan Linger { get; init; } = TimeSpan.FromMilliseconds(250);
 }
