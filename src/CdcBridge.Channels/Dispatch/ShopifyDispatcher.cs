@@ -30,6 +30,8 @@ public sealed partial class ShopifyDispatcher : IAsyncDisposable
     private readonly Dictionary<string, CachedItem> _items = new(StringComparer.Ordinal);
     private readonly Dictionary<(long Item, long Location), int> _onHand = [];
     private readonly HashSet<long> _levelsRead = [];
+    private readonly ShopifyStoreMemory _memory;
+    private bool _memoryLoaded;
 
     // Shopify answers a key it has seen with its first answer, so a retry after a stale rejection needs a new key.
     private long _staleGeneration;
@@ -50,6 +52,7 @@ public sealed partial class ShopifyDispatcher : IAsyncDisposable
         TimeProvider? time = null, ShopifyDispatcherOptions? options = null)
     {
         _options = options ?? new ShopifyDispatcherOptions();
+        _memory = new ShopifyStoreMemory(connectionString, shopDomain);
         _shop = shopDomain;
         _shopify = shopify;
         _connectionString = connectionString;
@@ -204,6 +207,24 @@ public sealed partial class ShopifyDispatcher : IAsyncDisposable
     /// <summary>One pass over the store's outbox; true when rows are still waiting (stale values re-read).</summary>
     internal async Task<bool> DispatchOnceAsync(CancellationToken ct)
     {
+        if (!_memoryLoaded)
+        {
+            // What an earlier run knew: no start-up reads for locations it had seen (a stale value costs one re-read).
+            var (items, levels) = await _memory.LoadAsync(ct);
+            foreach (var (sku, (item, at)) in items)
+            {
+                _items[sku] = new CachedItem(item, at);
+            }
+
+            foreach (var (key, onHand) in levels)
+            {
+                _onHand[key] = onHand;
+                _levelsRead.Add(key.Location);
+            }
+
+            _memoryLoaded = true;
+        }
+
         foreach (var location in _locations.Where(l => !_levelsRead.Contains(l)).ToList())
         {
             await ReadLevelsAsync(location, ct);
@@ -286,6 +307,8 @@ public sealed partial class ShopifyDispatcher : IAsyncDisposable
             var recheck = _items.TryGetValue(sku, out var previous) && previous.Invalidated;
             _items[sku] = new CachedItem(item, now, Rechecked: recheck);
         }
+
+        await _memory.SaveItemsAsync(due.Select(s => (s, _items[s].InventoryItemId)).ToList(), now, ct);
     }
 
     private async Task<bool> SendAsync((Coalesced Row, OnHandChange Change)[] chunk, CancellationToken ct)
@@ -317,7 +340,8 @@ public sealed partial class ShopifyDispatcher : IAsyncDisposable
                 _onHand[(change.InventoryItemId, change.LocationId)] = change.Quantity;
             }
 
-            await CompleteAsync(chunk.Select(c => c.Row).ToList(), ct);
+            await _memory.CompleteAsync(chunk.Select(c => (c.Row.Sku, c.Row.LocationId, c.Row.NewestId)).ToList(),
+                chunk.Select(c => (c.Change.InventoryItemId, c.Change.LocationId, c.Change.Quantity)).ToList(), ct);
             var now = _time.GetUtcNow();
             var newest = chunk.Select(c => c.Row.SourceCommittedAt).Where(t => t is not null).Max();
             lock (_gate)
@@ -393,6 +417,7 @@ public sealed partial class ShopifyDispatcher : IAsyncDisposable
             _onHand[(item, location)] = onHand;
         }
 
+        await _memory.ReplaceLocationAsync(location, levels, ct);
         _levelsRead.Add(location);
     }
 

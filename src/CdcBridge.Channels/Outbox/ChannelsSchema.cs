@@ -31,6 +31,19 @@ public static class ChannelsSchema
             reason text NOT NULL,
             parked_at timestamptz NOT NULL DEFAULT now(),
             replayed_at timestamptz);
+        CREATE TABLE IF NOT EXISTS channels.shopify_items (
+            shop_domain text NOT NULL,
+            sku text NOT NULL,
+            inventory_item_id bigint,
+            looked_up_at timestamptz NOT NULL,
+            PRIMARY KEY (shop_domain, sku));
+        CREATE TABLE IF NOT EXISTS channels.shopify_levels (
+            shop_domain text NOT NULL,
+            inventory_item_id bigint NOT NULL,
+            location_id bigint NOT NULL,
+            on_hand int NOT NULL,
+            seen_at timestamptz NOT NULL,
+            PRIMARY KEY (shop_domain, inventory_item_id, location_id));
         CREATE TABLE IF NOT EXISTS channels.analytics_outbox (
             id bigserial PRIMARY KEY,
             topic text NOT NULL,

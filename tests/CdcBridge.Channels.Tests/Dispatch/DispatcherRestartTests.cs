@@ -45,11 +45,36 @@ public sealed class DispatcherRestartTests(RegistryInfrastructure fixture)
             "the newest on_hand arrived and the sale made while the sidecar was down still counts");
         harness.Level("B", location).OnHand.Should().Be(2);
         var calls = harness.SetCalls(restart);
-        calls.Should().ContainSingle("the new instance reads the levels first, so its compare-and-set is not stale, and sends both SKUs at once")
+        calls.Should().ContainSingle("the new instance knows the levels its predecessor saw and set, so its compare-and-set is not stale, and sends both SKUs at once")
             .Which.Should().Match<ShopifySimRequest>(c => c.Outcome == "applied" && c.Quantities == 2);
-        harness.Simulator.Requests(restart).Should().Contain(r => r.OperationName == "CdcBridgeLocationLevels", "a fresh instance knows no level");
+        harness.Simulator.Requests(restart).Should().NotContain(r => r.OperationName == "CdcBridgeLocationLevels",
+            "the levels are kept in the sidecar database: a restart costs no reads");
+        harness.Simulator.Requests(restart).Count(r => r.OperationName == "CdcBridgeVariantsBySku").Should().Be(1,
+            "only B, which the first instance never pushed, is looked up; A's inventory item is remembered");
         harness.SetCalls().Count(ChangedState).Should().Be(2, "one push before the restart, one after");
         (await harness.ParkedAsync()).Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task A_level_changed_in_shopify_while_the_sidecar_was_down_costs_one_stale_answer_and_a_re_read_never_an_overwrite()
+    {
+        await using var harness = await StartAsync(fixture, 1, ["A"]);
+        var location = Location(1);
+        var first = harness.StartDispatcher();
+        await harness.CommitAsync(("A", location, 4));
+        await first.WaitUntilDrainedAsync(Drain, Ct);
+        await harness.StopAsync(first);
+
+        // While the sidecar is down, someone counts A in Shopify's admin: on_hand 4 → 9. The remembered level (4) is stale.
+        harness.Simulator.InjectFaults(new ShopifySimFaults { ConcurrentAdjust = new ConcurrentAdjustFault("A", ShopifyGid.Location(location), "on_hand", 5) });
+        await harness.CommitAsync(("A", location, 6));
+        var restart = harness.Mark();
+        var second = harness.StartDispatcher();
+        await second.WaitUntilDrainedAsync(Drain, Ct);
+
+        harness.Level("A", location).OnHand.Should().Be(6, "the projection's value wins, set against the level Shopify really had");
+        harness.SetCalls(restart).Select(c => c.Outcome).Should().Equal(["userErrors:CHANGE_FROM_QUANTITY_STALE", "applied"]);
+        harness.Simulator.Requests(restart).Count(r => r.OperationName == "CdcBridgeLocationLevels").Should().Be(1, "the stale answer made it re-read the location");
     }
 
     [Fact]
