@@ -3,6 +3,7 @@ using CdcBridge.Capture;
 using CdcBridge.Debezium;
 using CdcBridge.DevStack.Kafka;
 using CdcBridge.DevStack.Odoo;
+using CdcBridge.DevStack.Odoo.Simulator;
 using CdcBridge.DevStack.Postgres;
 using CdcBridge.DevStack.SchemaRegistry;
 using CdcBridge.DevStack.Shopify;
@@ -49,6 +50,9 @@ public sealed partial class EmbeddedStack : IAsyncDisposable
     /// <summary>The Shopify store simulator, seeded with one location per Odoo warehouse and one variant per storable SKU.</summary>
     public ShopifySimulator? Shopify { get; private set; }
 
+    /// <summary>Odoo's JSON-RPC external API over the odoo database (dev credentials in <see cref="StackEndpoints.Odoo"/>).</summary>
+    public OdooSimulator? OdooSimulator { get; private set; }
+
     public EmbeddedPostgres Postgres { get; }
 
     public EmbeddedKafka Kafka { get; }
@@ -79,6 +83,7 @@ public sealed partial class EmbeddedStack : IAsyncDisposable
                 await stack.StartRegistryAsync(loggerFactory, ct);
                 await stack.StartCaptureAsync(loggerFactory, ct);
                 await stack.StartShopifyAsync(loggerFactory, ct);
+                await stack.StartOdooAsync(loggerFactory, ct);
                 await stack.Endpoints.WriteAsync(state, ct);
                 return stack;
             }
@@ -142,6 +147,14 @@ public sealed partial class EmbeddedStack : IAsyncDisposable
         Endpoints = Endpoints with { Shopify = new(Shopify.Url, Shopify.ShopDomain, Shopify.ApiVersion, Shopify.AccessToken) };
     }
 
+    /// <summary>The Odoo simulator on the odoo database; its login and password are fixed dev-only values (the simulator listens on loopback).</summary>
+    private async Task StartOdooAsync(ILoggerFactory loggerFactory, CancellationToken ct)
+    {
+        OdooSimulator = await OdooSimulator.StartAsync(new OdooSimulatorOptions { ConnectionString = Postgres.ConnectionString(OdooDatabase), Database = OdooDatabase },
+            loggerFactory, ct);
+        Endpoints = Endpoints with { Odoo = new(OdooSimulator.Url, OdooSimulator.Database, OdooSimulator.Login, OdooSimulator.Password) };
+    }
+
     private async Task PrepareDatabasesAsync(StackOptions options, CancellationToken ct)
     {
         if (options.Reset)
@@ -172,6 +185,11 @@ public sealed partial class EmbeddedStack : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         File.Delete(StackEndpoints.PathIn(_stateDirectory));
+        if (OdooSimulator is not null)
+        {
+            await OdooSimulator.DisposeAsync();
+        }
+
         if (Shopify is not null)
         {
             await Shopify.DisposeAsync();

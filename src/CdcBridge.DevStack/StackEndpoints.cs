@@ -27,6 +27,8 @@ public sealed record StackEndpoints
 
     public ShopifyEndpoint? Shopify { get; init; }
 
+    public OdooEndpoint? Odoo { get; init; }
+
     public sealed record KafkaEndpoint(string Bootstrap);
 
     public sealed record PostgresEndpoint(string Odoo, string Sidecar);
@@ -35,6 +37,12 @@ public sealed record StackEndpoints
 
     /// <summary>The Shopify simulator: Admin GraphQL at <c>{Url}/admin/api/{ApiVersion}/graphql.json</c>, inspection under <c>{Url}/_sim/</c>.</summary>
     public sealed record ShopifyEndpoint(string Url, string ShopDomain, string ApiVersion, string AccessToken);
+
+    /// <summary>
+    /// The Odoo simulator: JSON-RPC at <c>{Url}/jsonrpc</c> (common.login with <c>Db</c>, <c>Login</c>, <c>Password</c>, then
+    /// object.execute_kw). The password is a fixed development value of the simulator, not a credential of any real Odoo.
+    /// </summary>
+    public sealed record OdooEndpoint(string Url, string Db, string Login, string Password);
 
     public static string PathIn(string stateDirectory) => System.IO.Path.Combine(stateDirectory, FileName);
 
