@@ -518,7 +518,7 @@ internal static class AvailabilityBench
     // ---------------------------------------------------------------- 2. projection rebuild
 
     private sealed record RebuildRow(long Bulk, TimeSpan BulkCaptured, long TopicEvents, bool Truncated, long Events, bool Partial, TimeSpan Startup,
-        TimeSpan FirstBatch, TimeSpan Elapsed, long Batches, long ValuesChanged, TimeSpan BatchTime, TimeSpan Apply,
+        TimeSpan FirstBatch, TimeSpan Elapsed, long Batches, long DeferredBatches, long ValuesChanged, TimeSpan BatchTime, TimeSpan Apply,
         IReadOnlyList<(string Kind, long Count, TimeSpan Time)> Sql, double RawConsumeRate, ProjectorReplay.Result Replay, string Cpu);
 
     /// <summary>
@@ -608,7 +608,7 @@ internal static class AvailabilityBench
 
         var (raw, replay) = await CeilingsAsync(bootstrap, registry, marks, target, prefix, ct);
         return new RebuildRow(bulk, captured, topicEvents, truncated, runner.Status.Events, partial, startup, firstBatch, elapsed, projector.Batches,
-            inner.ValuesChanged, profiler.BatchTime, projector.Apply, profiler.Sql, raw, replay, cpu);
+            inner.DeferredBatches, inner.ValuesChanged, profiler.BatchTime, projector.Apply, profiler.Sql, raw, replay, cpu);
     }
 
     /// <summary>
@@ -643,7 +643,8 @@ internal static class AvailabilityBench
 
         var raw = records.Count / clock.Elapsed.TotalSeconds;
         var runnerBatch = new ProjectionOptions { KafkaBootstrap = bootstrap, ConnectionString = "" }.MaxBatchSize; // the runner's default
-        var replay = await ProjectorReplay.RunAsync(records, registry, target, prefix, AvailabilityAnalytics.DefaultTopic, runnerBatch);
+        var replay = await ProjectorReplay.RunAsync(records, registry, target, prefix, AvailabilityAnalytics.DefaultTopic, runnerBatch,
+            new AvailabilityProjectorOptions().CatchUpThreshold);
         return (raw, replay);
     }
 
@@ -667,6 +668,8 @@ internal static class AvailabilityBench
         {
             Console.WriteLine("     WARNING: the broker had already dropped the oldest records of some partitions (5 MiB per partition): the rebuild did not see them");
         }
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"     catch-up: {r.DeferredBatches:N0} of {r.Batches:N0} batches deferred their values (more than {new AvailabilityProjectorOptions().CatchUpThreshold:N0} records behind), settled once"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"     CPU while rebuilding: {r.Cpu}"));
 
         var projectorSql = TimeSpan.FromTicks(r.Sql.Where(s => s.Kind.StartsWith("projector", StringComparison.Ordinal)).Sum(s => s.Time.Ticks));
@@ -695,7 +698,7 @@ internal static class AvailabilityBench
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"     the same {p.Records:N0} records without the projection: a bare Kafka consumer reads {r.RawConsumeRate:N0}/s; the projector's CPU steps replayed on one thread, no SQL,"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"     {p.Batches:N0} batches, {p.Values:N0} values: {p.Records / p.Total.TotalSeconds:N0} events/s = Avro decode {Part(p.Decode)}, Debezium read {Part(p.Read)}, fold {Part(p.Fold)},"));
+            $"     {p.Batches:N0} batches ({p.Deferred:N0} deferred), {p.Values:N0} values: {p.Records / p.Total.TotalSeconds:N0} events/s = Avro decode {Part(p.Decode)}, Debezium read {Part(p.Read)}, fold {Part(p.Fold)},"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"     recompute {Part(p.Recompute)}, rows → JSON {Part(p.RowsJson)}, inputs → JSON {Part(p.InputsJson)}, analytics Avro record {Part(p.Analytics)}"));
     }

@@ -13,6 +13,15 @@ namespace CdcBridge.Inventory;
 /// orders of the intake topic into <see cref="InventoryState"/>, recomputes the policy's value for every product a batch
 /// touched, and for each value that changed writes, in the batch's transaction, the new value, a Shopify outbox row and
 /// an analytics record.
+/// <para>
+/// Catch-up: while the runner reports more than <see cref="AvailabilityProjectorOptions.CatchUpThreshold"/> records
+/// still behind (<see cref="ProjectionBatch.Remaining"/>, e.g. rebuilding from the topics), a batch only folds and
+/// stores the Odoo rows and remembers which products it touched; the first batch within the threshold recomputes them
+/// all and writes only the values that differ from <c>inventory.availability</c>, so the outbox and the analytics
+/// topic see each key's settled value once instead of every intermediate one. Positions move past deferred records,
+/// so after every (re)load the projector treats every product as touched: its first batch reconciles every key against
+/// <c>inventory.availability</c> (a deferring batch always leaves records behind it, so a first batch always comes).
+/// </para>
 /// </summary>
 public sealed partial class AvailabilityProjector : IProjector
 {
@@ -28,13 +37,23 @@ public sealed partial class AvailabilityProjector : IProjector
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
     private readonly Dictionary<AvailabilityKey, int> _last = [];
+
+    /// <summary>Products touched since the last recompute (deferred while catching up), each with its latest cause.</summary>
+    private readonly Dictionary<int, Cause> _dirty = [];
     private InventoryState _state = new();
     private AvailabilityCalculator _calculator;
     private long _valuesChanged;
 
+    /// <summary>Every product must be recomputed at the next recompute (after a load, a topology change or a truncate); its cause.</summary>
+    private Cause? _dirtyAll;
+    private long _deferredBatches;
+    private long _episodeStart;
+    private volatile bool _catchingUp;
+
     public AvailabilityProjector(AvailabilityProjectorOptions options, IReadOnlyList<StoreTarget> stores, ISchemaRegistryClient registry, ILogger logger, TimeProvider? time = null)
     {
         ArgumentNullException.ThrowIfNull(options);
+        ArgumentOutOfRangeException.ThrowIfNegative(options.CatchUpThreshold);
         _options = options;
         _stores = stores;
         _calculator = new AvailabilityCalculator(stores);
@@ -50,6 +69,12 @@ public sealed partial class AvailabilityProjector : IProjector
 
     /// <summary>Values that changed (and so went to the outbox and the analytics topic) since start.</summary>
     public long ValuesChanged => Interlocked.Read(ref _valuesChanged);
+
+    /// <summary>True while outputs are deferred: the last batch was applied in catch-up mode and its values are not written yet.</summary>
+    public bool CatchingUp => _catchingUp;
+
+    /// <summary>Batches applied in catch-up mode (outputs deferred) since start.</summary>
+    public long DeferredBatches => Interlocked.Read(ref _deferredBatches);
 
     /// <summary>Raised after a batch with changed values committed.</summary>
     public event EventHandler<IReadOnlyList<AvailabilityChange>>? ValuesCommitted;
@@ -72,6 +97,12 @@ public sealed partial class AvailabilityProjector : IProjector
         _calculator = new AvailabilityCalculator(_stores);
         _last.Clear();
         await InventoryStore.LoadAsync(connection, _state, _last, ct);
+
+        // The stored positions may have moved past records whose values were deferred (catch-up) when the process
+        // stopped: the next recompute reconciles every key against inventory.availability.
+        _dirty.Clear();
+        _dirtyAll = new Cause(AvailabilityTrigger.Snapshot, null, null, null, null);
+        _catchingUp = false;
     }
 
     public async Task ApplyAsync(ProjectionBatch batch, CancellationToken ct)
@@ -98,7 +129,6 @@ public sealed partial class AvailabilityProjector : IProjector
             }
         }
 
-        var changes = Recompute(work);
         foreach (var table in work.Truncated)
         {
             await InventoryStore.TruncateTableAsync(batch.Connection, batch.Transaction, table, ct);
@@ -106,6 +136,40 @@ public sealed partial class AvailabilityProjector : IProjector
 
         await InventoryStore.SaveRowsAsync(batch.Connection, batch.Transaction, work.Rows, ct);
         await InventoryStore.SaveChannelOrdersAsync(batch.Connection, batch.Transaction, work.Orders.Values, ct);
+
+        // A failed batch is followed by LoadAsync, which forgets all of this.
+        if (work.All is not null)
+        {
+            _dirtyAll = work.All;
+        }
+
+        foreach (var (product, cause) in work.Affected)
+        {
+            _dirty[product] = cause;
+        }
+
+        if (batch.Remaining > _options.CatchUpThreshold)
+        {
+            if (!_catchingUp)
+            {
+                _episodeStart = DeferredBatches;
+                LogCatchingUp(_logger, batch.Remaining, _options.CatchUpThreshold);
+            }
+
+            _catchingUp = true;
+            Interlocked.Increment(ref _deferredBatches);
+            _pending = work;
+            return;
+        }
+
+        var reconciling = _catchingUp;
+        var changes = Recompute();
+        if (reconciling)
+        {
+            LogReconciled(_logger, changes.Count, DeferredBatches - _episodeStart);
+        }
+
+        _catchingUp = false;
         await InventoryStore.SaveAvailabilityAsync(batch.Connection, batch.Transaction, changes, ct);
         await ShopifyOutbox.AppendAsync(batch.Connection, batch.Transaction,
             changes.Select(c => new ShopifyPush(c.Result.Key.ShopDomain, c.Result.Key.Sku, c.Result.Key.ShopifyLocationId, c.Result.OnHand, c.SourceCommittedAt)).ToList(), ct);
@@ -342,14 +406,15 @@ public sealed partial class AvailabilityProjector : IProjector
         }
     }
 
-    private List<AvailabilityChange> Recompute(BatchWork work)
+    /// <summary>Recomputes the touched products (every product after a load or a topology change); returns the values that changed.</summary>
+    private List<AvailabilityChange> Recompute()
     {
         var now = _time.GetUtcNow();
-        var products = work.All is not null ? AvailabilityCalculator.SellableProducts(_state).ToList() : work.Affected.Keys.ToList();
+        var products = _dirtyAll is not null ? AvailabilityCalculator.SellableProducts(_state).ToList() : _dirty.Keys.ToList();
         var changes = new List<AvailabilityChange>();
         foreach (var product in products)
         {
-            var cause = work.Affected.TryGetValue(product, out var c) ? c : work.All!;
+            var cause = _dirty.TryGetValue(product, out var c) ? c : _dirtyAll!;
             foreach (var result in _calculator.Compute(_state, product))
             {
                 var had = _last.TryGetValue(result.Key, out var previous);
@@ -363,8 +428,16 @@ public sealed partial class AvailabilityProjector : IProjector
             }
         }
 
+        _dirty.Clear();
+        _dirtyAll = null;
         return changes;
     }
+
+    [LoggerMessage(1, LogLevel.Information, "Availability: {Remaining} records behind (threshold {Threshold}): catching up, values deferred until within the threshold")]
+    private static partial void LogCatchingUp(ILogger logger, long remaining, long threshold);
+
+    [LoggerMessage(2, LogLevel.Information, "Availability: caught up after {Batches} deferred batches; {Changes} values differ from the stored ones and are written")]
+    private static partial void LogReconciled(ILogger logger, int changes, long batches);
 
     private sealed record Cause(AvailabilityTrigger Trigger, long? Lsn, long? TxId, DateTimeOffset? CommittedAt, long? ChannelOrderId);
 
@@ -394,4 +467,11 @@ public sealed record AvailabilityProjectorOptions
 
     /// <summary>Where every changed value goes for analytics.</summary>
     public string AnalyticsTopic { get; init; } = AvailabilityAnalytics.DefaultTopic;
+
+    /// <summary>
+    /// Catch-up mode: while more records than this are still behind after a batch (<see cref="ProjectionBatch.Remaining"/>),
+    /// values, outbox rows and analytics records are deferred and settled once, when the projection comes within it.
+    /// Default 20,000 (10 × the runner's default batch size); <see cref="long.MaxValue"/> turns catch-up off.
+    /// </summary>
+    public long CatchUpThreshold { get; init; } = 20_000;
 }

@@ -456,18 +456,27 @@ public sealed partial class ProjectionRunner : IAsyncDisposable
         }
 
         var moves = new List<(string, int, long, long)>();
+        List<KeyValuePair<(string Topic, int Partition), long>> after;
         lock (_gate)
         {
             foreach (var group in polled.GroupBy(r => (r.Topic, r.Partition.Value)))
             {
                 moves.Add((group.Key.Topic, group.Key.Value, _stored.GetValueOrDefault(group.Key), group.Last().Offset.Value + 1));
             }
+
+            var positions = new Dictionary<(string Topic, int Partition), long>(_stored);
+            foreach (var (topic, partition, _, next) in moves)
+            {
+                positions[(topic, partition)] = next;
+            }
+
+            after = [.. positions];
         }
 
         await using var connection = new NpgsqlConnection(_options.ConnectionString);
         await connection.OpenAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
-        var batch = new ProjectionBatch(records, connection, tx);
+        var batch = new ProjectionBatch(records, connection, tx) { Remaining = _consumer is { } consumer ? Behind(consumer, after) : 0 };
         foreach (var parked in undecodable)
         {
             batch.Park(parked.Record, parked.Reason);
@@ -527,13 +536,19 @@ public sealed partial class ProjectionRunner : IAsyncDisposable
             return 0;
         }
 
-        long lag = 0;
         List<KeyValuePair<(string Topic, int Partition), long>> positions;
         lock (_gate)
         {
             positions = _stored.ToList();
         }
 
+        return Behind(consumer, positions);
+    }
+
+    /// <summary>Records between the given next offsets and the consumer's cached high watermarks (0 where not known yet).</summary>
+    private static long Behind(IConsumer<byte[]?, byte[]?> consumer, IEnumerable<KeyValuePair<(string Topic, int Partition), long>> positions)
+    {
+        long lag = 0;
         foreach (var (key, next) in positions)
         {
             try

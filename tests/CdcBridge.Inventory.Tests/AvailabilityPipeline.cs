@@ -34,6 +34,21 @@ internal sealed record AvailabilityPipelineOptions
     public IReadOnlyList<StoreTarget> OtherStores { get; init; } = [];
 }
 
+/// <summary>How <see cref="AvailabilityPipeline.RestartProjectionAsync"/> starts the new projector and runner.</summary>
+internal sealed record ProjectionRestart
+{
+    /// <summary>The projector's catch-up threshold (<see cref="AvailabilityProjectorOptions.CatchUpThreshold"/>).</summary>
+    public long CatchUpThreshold { get; init; } = new AvailabilityProjectorOptions().CatchUpThreshold;
+
+    public int MaxBatchSize { get; init; } = 2_000;
+
+    /// <summary>How long the runner being replaced may finish its batch in flight before it is aborted (rolled back).</summary>
+    public TimeSpan DrainTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Wraps the new projector before the runner gets it (e.g. to fail at a chosen batch); null: the projector itself.</summary>
+    public Func<AvailabilityProjector, IProjector>? Wrap { get; init; }
+}
+
 /// <summary>
 /// The whole availability path for one test, on its own names: an Odoo database (the test retailer), the embedded
 /// capture, the projection runner, a Shopify simulator seeded from the Odoo database, the dispatcher and the
@@ -43,6 +58,8 @@ internal sealed class AvailabilityPipeline : IAsyncDisposable
 {
     private readonly List<IAsyncDisposable> _parts = [];
     private readonly List<IDisposable> _disposables = [];
+    private ISchemaRegistryClient? _registry;
+    private ProjectionOptions? _runnerOptions;
 
     public required string Odoo { get; init; }
 
@@ -50,9 +67,13 @@ internal sealed class AvailabilityPipeline : IAsyncDisposable
 
     public required ShopifySimulator Shopify { get; init; }
 
-    public required ProjectionRunner Runner { get; init; }
+    /// <summary>The projection runner (replaced by <see cref="RestartProjectionAsync"/>).</summary>
+    public ProjectionRunner Runner { get; private set; } = null!;
 
-    public required AvailabilityProjector Projector { get; init; }
+    public AvailabilityProjector Projector { get; private set; } = null!;
+
+    /// <summary>The options the projector was started with (topic prefix, intake and analytics topics).</summary>
+    public AvailabilityProjectorOptions ProjectorOptions { get; private set; } = new();
 
     public required ShopifyDispatcher Dispatcher { get; init; }
 
@@ -117,14 +138,15 @@ internal sealed class AvailabilityPipeline : IAsyncDisposable
 
         var portlandTarget = new LocationTarget(portland.Id, portland.Name, ["WH"], []) { SafetyStock = options.SafetyStock, SafetyStockBySku = options.SafetyStockBySku };
         StoreTarget[] stores = [new StoreTarget(shop, [portlandTarget], SkuAssortment.All), .. options.OtherStores];
-        var projector = new AvailabilityProjector(
-            new AvailabilityProjectorOptions { CdcTopicPrefix = prefix, IntakeTopic = intake, AnalyticsTopic = analytics }, stores, registry, NullLogger.Instance);
-        var runner = new ProjectionRunner(projector, new ProjectionOptions
+        var projectorOptions = new AvailabilityProjectorOptions { CdcTopicPrefix = prefix, IntakeTopic = intake, AnalyticsTopic = analytics };
+        var projector = new AvailabilityProjector(projectorOptions, stores, registry, NullLogger.Instance);
+        var runnerOptions = new ProjectionOptions
         {
             KafkaBootstrap = infra.KafkaBootstrap,
             ConnectionString = sidecar,
             GroupPrefix = prefix,
-        }, registry, NullLogger.Instance);
+        };
+        var runner = new ProjectionRunner(projector, runnerOptions, registry, NullLogger.Instance);
         await runner.StartAsync(ct);
         parts.Insert(0, runner);
 
@@ -142,6 +164,9 @@ internal sealed class AvailabilityPipeline : IAsyncDisposable
             Shopify = simulator,
             Runner = runner,
             Projector = projector,
+            ProjectorOptions = projectorOptions,
+            _registry = registry,
+            _runnerOptions = runnerOptions,
             Dispatcher = dispatcher,
             AnalyticsTopic = analytics,
             WarehouseLocationId = portland.Id,
@@ -152,6 +177,29 @@ internal sealed class AvailabilityPipeline : IAsyncDisposable
         pipeline._parts.AddRange(parts);
         pipeline._disposables.AddRange(disposables);
         return pipeline;
+    }
+
+    /// <summary>Stops the projection runner; the rest of the pipeline (capture, dispatcher, relay) keeps running.</summary>
+    public async Task StopProjectionAsync() => await Runner.DisposeAsync();
+
+    /// <summary>
+    /// Stops the projection runner as a crash would (the projector's memory is lost; a batch still in flight after the
+    /// drain timeout is rolled back) and starts a new projector and runner on the same sidecar database, topics and
+    /// consumer group: they go on from the stored positions.
+    /// </summary>
+    public async Task RestartProjectionAsync(ProjectionRestart restart, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(restart);
+        var old = Runner;
+        var options = _runnerOptions! with { MaxBatchSize = restart.MaxBatchSize, DrainTimeout = restart.DrainTimeout };
+        await old.DisposeAsync();
+        var projectorOptions = ProjectorOptions with { CatchUpThreshold = restart.CatchUpThreshold };
+        var projector = new AvailabilityProjector(projectorOptions, Stores, _registry!, NullLogger.Instance);
+        var runner = new ProjectionRunner(restart.Wrap?.Invoke(projector) ?? projector, options, _registry!, NullLogger.Instance);
+        _parts[_parts.IndexOf(old)] = runner;
+        Projector = projector;
+        Runner = runner;
+        await runner.StartAsync(ct);
     }
 
     /// <summary>Waits until the projection has applied the snapshot and Shopify holds every value it computed.</summary>
@@ -167,6 +215,17 @@ internal sealed class AvailabilityPipeline : IAsyncDisposable
     /// Shopify holds every value it computed.
     /// </summary>
     public async Task QuiesceAsync(TimeSpan timeout, CancellationToken ct)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        await CapturedAsync(timeout, ct);
+        var left = deadline - DateTime.UtcNow;
+        await Runner.WaitForCaughtUpAsync(left > TimeSpan.FromSeconds(5) ? left : TimeSpan.FromSeconds(5), ct);
+        left = deadline - DateTime.UtcNow;
+        await Dispatcher.WaitUntilDrainedAsync(left > TimeSpan.FromSeconds(5) ? left : TimeSpan.FromSeconds(5), ct);
+    }
+
+    /// <summary>Waits until the capture has every change committed in the Odoo database so far in Kafka.</summary>
+    public async Task CapturedAsync(TimeSpan timeout, CancellationToken ct)
     {
         var capture = Capture ?? throw new InvalidOperationException("The pipeline was started without a capture.");
         var deadline = DateTime.UtcNow + timeout;
@@ -204,11 +263,6 @@ internal sealed class AvailabilityPipeline : IAsyncDisposable
                 await Task.Delay(10, ct); // polling the capture's acknowledged LSN, bounded by the deadline
             }
         }
-
-        var left = deadline - DateTime.UtcNow;
-        await Runner.WaitForCaughtUpAsync(left > TimeSpan.FromSeconds(5) ? left : TimeSpan.FromSeconds(5), ct);
-        left = deadline - DateTime.UtcNow;
-        await Dispatcher.WaitUntilDrainedAsync(left > TimeSpan.FromSeconds(5) ? left : TimeSpan.FromSeconds(5), ct);
     }
 
     public async ValueTask DisposeAsync()

@@ -130,6 +130,32 @@ public sealed class ProjectionRunnerTests(RegistryInfrastructure fixture) : IAsy
     }
 
     [Fact]
+    public async Task Each_batch_says_how_many_records_are_still_behind_it_never_more_than_are()
+    {
+        await ProduceAsync(Enumerable.Range(0, 100).Select(i => $"b{i}"));
+        var projector = new TallyProjector(_topic);
+        await using var runner = await StartAsync(projector, Options());
+        await runner.WaitForCaughtUpAsync(TimeSpan.FromSeconds(60), TestContext.Current.CancellationToken);
+
+        List<(int Records, long Remaining)> seen;
+        lock (projector.Seen)
+        {
+            seen = [.. projector.Seen];
+        }
+
+        seen.Sum(s => s.Records).Should().Be(100);
+        var applied = 0;
+        foreach (var (records, remaining) in seen)
+        {
+            applied += records;
+            remaining.Should().BeInRange(0, 100 - applied, "cached watermarks may lag, never lead");
+        }
+
+        seen[^1].Remaining.Should().Be(0, "the last batch reaches the end of every partition");
+        seen.Should().Contain(s => s.Remaining > 0, "a partition of more than one batch (25) has records behind its first batch");
+    }
+
+    [Fact]
     public async Task A_record_that_cannot_be_decoded_or_applied_is_parked_and_its_partition_moves_on()
     {
         await ProduceAsync(["a", "poison", "b"]);

@@ -12,6 +12,9 @@ internal sealed class TallyProjector(string topic, string name = "tally") : IPro
     public int FailNextBatches;
     public int Loads;
 
+    /// <summary>Every batch handed to <see cref="ApplyAsync"/>: its size and what the runner said was still behind after it.</summary>
+    public List<(int Records, long Remaining)> Seen { get; } = [];
+
     public string Name { get; } = name;
 
     public IReadOnlyList<string> Topics { get; } = [topic];
@@ -36,6 +39,11 @@ internal sealed class TallyProjector(string topic, string name = "tally") : IPro
 
     public async Task ApplyAsync(ProjectionBatch batch, CancellationToken ct)
     {
+        lock (Seen)
+        {
+            Seen.Add((batch.Records.Count, batch.Remaining));
+        }
+
         foreach (var record in batch.Records)
         {
             var name = (string)((GenericRecord)record.Value!)["name"]!;
