@@ -29,6 +29,16 @@ internal static class StackReport
             Console.WriteLine($"  Odoo retailer (seeded)        {s.Products} products, {s.Quants} quants, {s.Warehouses} warehouses, {s.SaleOrders} sale orders");
         }
 
+        if (stack.Endpoints.Shopify is { } shopify)
+        {
+            Console.WriteLine($"  Shopify simulator             {shopify.Url}  ({shopify.ShopDomain}, Admin API {shopify.ApiVersion}; GET /_sim/inventory)");
+        }
+
+        if (stack.Endpoints.Odoo is { } odoo)
+        {
+            Console.WriteLine($"  Odoo simulator (JSON-RPC)     {odoo.Url}/jsonrpc  (db {odoo.Db}, dev login in endpoints.json)");
+        }
+
         Console.WriteLine($"  Endpoints for tools           {Path.Combine(relative, StackEndpoints.FileName)}");
         Console.WriteLine();
         Console.WriteLine("Try:");
