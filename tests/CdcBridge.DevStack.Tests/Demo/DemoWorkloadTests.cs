@@ -1,5 +1,6 @@
 using CdcBridge.DevStack.Demo;
 using CdcBridge.DevStack.Shopify;
+using CdcBridge.DevStack.Tests.Odoo;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 
@@ -10,19 +11,6 @@ public sealed class DemoWorkloadTests(InfrastructureFixture fixture)
 {
     // Odoo's invariant between quants and open move lines: a quant's reserved_quantity is what the not-done move lines
     // taking from that (product, location, lot, package) hold. The seed establishes it; every demo step must keep it.
-    private const string ReservationMismatches = """
-        SELECT count(*) FROM (
-            SELECT q.product_id, q.location_id, q.lot_id, q.package_id, sum(q.reserved_quantity) AS reserved
-            FROM stock_quant q GROUP BY 1, 2, 3, 4) q
-        FULL JOIN (
-            SELECT ml.product_id, ml.location_id, ml.lot_id, ml.package_id, sum(ml.quantity) AS reserved
-            FROM stock_move_line ml JOIN stock_move m ON m.id = ml.move_id
-            WHERE ml.state NOT IN ('done', 'cancel') AND m.state NOT IN ('done', 'cancel', 'draft')
-            GROUP BY 1, 2, 3, 4) ml
-          ON ml.product_id = q.product_id AND ml.location_id = q.location_id
-         AND ml.lot_id IS NOT DISTINCT FROM q.lot_id AND ml.package_id IS NOT DISTINCT FROM q.package_id
-        WHERE coalesce(q.reserved, 0) <> coalesce(ml.reserved, 0)
-        """;
 
     [Fact]
     public async Task Receipts_reservations_deliveries_and_shopify_orders_keep_odoos_reservations_consistent()
@@ -34,7 +22,7 @@ public sealed class DemoWorkloadTests(InfrastructureFixture fixture)
         {
             await connection.OpenAsync(ct);
             catalog = await ShopifyCatalog.FromOdooAsync(connection, ct);
-            (await ScalarAsync(connection, ReservationMismatches, ct)).Should().Be(0, "the seed keeps Odoo's reservation invariant");
+            (await ScalarAsync(connection, OdooInvariants.ReservationMismatches, ct)).Should().Be(0, "the seed keeps Odoo's reservation invariant");
         }
 
         await using var shopify = await ShopifySimulator.StartAsync(new ShopifySimulatorOptions { Catalog = catalog }, null, ct);
@@ -81,7 +69,7 @@ public sealed class DemoWorkloadTests(InfrastructureFixture fixture)
         await using (var connection = new NpgsqlConnection(odoo))
         {
             await connection.OpenAsync(ct);
-            (await ScalarAsync(connection, ReservationMismatches, ct)).Should().Be(0);
+            (await ScalarAsync(connection, OdooInvariants.ReservationMismatches, ct)).Should().Be(0);
             (await ScalarAsync(connection, "SELECT count(*) FROM stock_quant WHERE reserved_quantity > quantity AND quantity >= 0", ct)).Should().Be(0);
         }
     }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
+using CdcBridge.DevStack.Tests.Odoo;
 
 namespace CdcBridge.DevStack.Tests.OdooSimulator;
 
@@ -125,7 +126,7 @@ public sealed class OdooRpcClientTests(InfrastructureFixture fixture)
         moves[0].Should().Equal(reservedSku, "assigned", 2m, 2m, orderName, "make_to_stock", true, 1, 2m);
         moves[1].Should().Equal(missingSku, "confirmed", 1m, 0m, orderName, "make_to_stock", true, 1, 0m);
         (await scope.ScalarAsync<decimal>("SELECT sum(reserved_quantity) FROM stock_quant", ct)).Should().Be(reservedBefore + 2);
-        (await scope.ScalarAsync<long>(OdooSimulatorScope.ReservationMismatches, ct)).Should().Be(0);
+        (await scope.ScalarAsync<long>(OdooInvariants.ReservationMismatches, ct)).Should().Be(0);
 
         var cancelled = JsonNode.Parse(await RunAsync(ct, port, scope.Simulator.Database, scope.Simulator.Login, scope.Simulator.Password, "cancel",
             orderId.ToString(System.Globalization.CultureInfo.InvariantCulture)))!;
@@ -137,28 +138,8 @@ public sealed class OdooRpcClientTests(InfrastructureFixture fixture)
             ct, orderId)).Should().Be(0);
         (await scope.ScalarAsync<string>("SELECT state FROM stock_picking WHERE sale_id = $1", ct, orderId)).Should().Be("cancel");
         (await scope.ScalarAsync<decimal>("SELECT sum(reserved_quantity) FROM stock_quant", ct)).Should().Be(reservedBefore);
-        (await scope.ScalarAsync<long>(OdooSimulatorScope.ReservationMismatches, ct)).Should().Be(0);
+        (await scope.ScalarAsync<long>(OdooInvariants.ReservationMismatches, ct)).Should().Be(0);
     }
 
-    private static async Task<string> RunAsync(CancellationToken ct, params string[] arguments)
-    {
-        // Debian's interpreter, where python3-odoorpc lives; a pyenv python on PATH has none.
-        var info = new ProcessStartInfo("/usr/bin/python3") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        info.ArgumentList.Add("-c");
-        info.ArgumentList.Add(Script);
-        foreach (var argument in arguments)
-        {
-            info.ArgumentList.Add(argument);
-        }
-
-        info.Environment["PYTHONIOENCODING"] = "utf-8";
-        info.Environment["NO_PROXY"] = "127.0.0.1,localhost";
-        info.Environment["no_proxy"] = "127.0.0.1,localhost";
-        using var process = Process.Start(info)!;
-        var stdout = process.StandardOutput.ReadToEndAsync(ct);
-        var stderr = process.StandardError.ReadToEndAsync(ct);
-        await process.WaitForExitAsync(ct);
-        process.ExitCode.Should().Be(0, "python3 failed: {0}", await stderr);
-        return await stdout;
-    }
+    private static Task<string> RunAsync(CancellationToken ct, params string[] arguments) => DebianPython.RunAsync(Script, arguments, ct);
 }

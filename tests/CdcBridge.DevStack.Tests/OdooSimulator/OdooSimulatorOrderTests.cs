@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using CdcBridge.DevStack.Tests.Odoo;
 
 namespace CdcBridge.DevStack.Tests.OdooSimulator;
 
@@ -94,7 +95,7 @@ public sealed class OdooSimulatorOrderTests(InfrastructureFixture fixture)
         pickings.Select(p => ((string)p[0]!)[..7]).Should().Equal("WH/PICK", "WH/OUT/");
         pickings[0][1..].Should().Equal("assigned", "assigned/make_to_stock");
         pickings[1][1..].Should().Equal("waiting", "waiting/make_to_order");
-        (await scope.ScalarAsync<long>(OdooSimulatorScope.ReservationMismatches, ct)).Should().Be(0);
+        (await scope.ScalarAsync<long>(OdooInvariants.ReservationMismatches, ct)).Should().Be(0);
 
         var wizard = await scope.ResultAsync("sale.order", "action_cancel", [new JsonArray(orderId)], ct: ct);
         wizard!["res_model"]!.GetValue<string>().Should().Be("sale.order.cancel");
@@ -103,6 +104,6 @@ public sealed class OdooSimulatorOrderTests(InfrastructureFixture fixture)
         (await scope.ResultAsync("sale.order", "action_cancel", [new JsonArray(orderId)],
             new JsonObject { ["context"] = new JsonObject { ["disable_cancel_warning"] = true } }, ct))!.GetValue<bool>().Should().BeTrue();
         (await scope.RowsAsync("SELECT DISTINCT state FROM stock_picking WHERE sale_id = $1", ct, orderId)).Should().ContainSingle().Which.Should().Equal("cancel");
-        (await scope.ScalarAsync<long>(OdooSimulatorScope.ReservationMismatches, ct)).Should().Be(0);
+        (await scope.ScalarAsync<long>(OdooInvariants.ReservationMismatches, ct)).Should().Be(0);
     }
 }

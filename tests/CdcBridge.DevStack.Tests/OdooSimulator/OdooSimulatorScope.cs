@@ -10,19 +10,6 @@ namespace CdcBridge.DevStack.Tests.OdooSimulator;
 internal sealed class OdooSimulatorScope : IAsyncDisposable
 {
     // Odoo's invariant between quants and open move lines (the same check as DemoWorkloadTests).
-    public const string ReservationMismatches = """
-        SELECT count(*) FROM (
-            SELECT q.product_id, q.location_id, q.lot_id, q.package_id, sum(q.reserved_quantity) AS reserved
-            FROM stock_quant q GROUP BY 1, 2, 3, 4) q
-        FULL JOIN (
-            SELECT ml.product_id, ml.location_id, ml.lot_id, ml.package_id, sum(ml.quantity) AS reserved
-            FROM stock_move_line ml JOIN stock_move m ON m.id = ml.move_id
-            WHERE ml.state NOT IN ('done', 'cancel') AND m.state NOT IN ('done', 'cancel', 'draft')
-            GROUP BY 1, 2, 3, 4) ml
-          ON ml.product_id = q.product_id AND ml.location_id = q.location_id
-         AND ml.lot_id IS NOT DISTINCT FROM q.lot_id AND ml.package_id IS NOT DISTINCT FROM q.package_id
-        WHERE coalesce(q.reserved, 0) <> coalesce(ml.reserved, 0)
-        """;
 
     private readonly HttpClient _http;
     private long _nextId;

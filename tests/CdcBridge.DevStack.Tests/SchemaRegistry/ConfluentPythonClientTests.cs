@@ -65,31 +65,5 @@ public sealed class ConfluentPythonClientTests(RegistryFixture fixture) : IClass
         result["level"]!.GetValue<string>().Should().Be("FULL");
     }
 
-    private static async Task<string> RunPythonAsync(params string[] arguments)
-    {
-        var ct = TestContext.Current.CancellationToken;
-        // Debian's interpreter, where python3-confluent-kafka (and python3-requests) live; a pyenv python on PATH has neither.
-        var info = new ProcessStartInfo("/usr/bin/python3")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        info.ArgumentList.Add("-c");
-        info.ArgumentList.Add(Script);
-        foreach (var argument in arguments)
-        {
-            info.ArgumentList.Add(argument);
-        }
-
-        info.Environment["PYTHONIOENCODING"] = "utf-8";
-        info.Environment["NO_PROXY"] = "127.0.0.1,localhost";
-        info.Environment["no_proxy"] = "127.0.0.1,localhost";
-        using var process = Process.Start(info)!;
-        var stdout = process.StandardOutput.ReadToEndAsync(ct);
-        var stderr = process.StandardError.ReadToEndAsync(ct);
-        await process.WaitForExitAsync(ct);
-        process.ExitCode.Should().Be(0, "python3 failed: {0}", await stderr);
-        return await stdout;
-    }
+    private static Task<string> RunPythonAsync(params string[] arguments) => DebianPython.RunAsync(Script, arguments, TestContext.Current.CancellationToken);
 }
