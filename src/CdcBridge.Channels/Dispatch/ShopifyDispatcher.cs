@@ -274,7 +274,10 @@ public sealed partial class ShopifyDispatcher : IAsyncDisposable
             toSend.Add((row, new OnHandChange(item, row.LocationId, row.OnHand, current)));
         }
 
-        await CompleteAsync(done, ct);
+        if (done.Count > 0)
+        {
+            await _memory.CompleteAsync(done.Select(r => (r.Sku, r.LocationId, r.NewestId)).ToList(), [], ct);
+        }
         if (refused.Count > 0)
         {
             await ParkAsync(refused, ct);
@@ -443,29 +446,6 @@ public sealed partial class ShopifyDispatcher : IAsyncDisposable
         // Oldest first, so a busy SKU cannot starve a quiet one.
         rows.Sort((a, b) => a.NewestId.CompareTo(b.NewestId));
         return rows;
-    }
-
-    /// <summary>Deletes the rows a push covered: for each (SKU, location) every row up to the newest one sent.</summary>
-    private async Task CompleteAsync(IReadOnlyList<Coalesced> rows, CancellationToken ct)
-    {
-        if (rows.Count == 0)
-        {
-            return;
-        }
-
-        await using var connection = new NpgsqlConnection(_connectionString);
-        await connection.OpenAsync(ct);
-        await using var command = new NpgsqlCommand(
-            """
-            DELETE FROM channels.shopify_outbox o
-            USING unnest($2::text[], $3::bigint[], $4::bigint[]) AS d(sku, location_id, newest)
-            WHERE o.shop_domain = $1 AND o.sku = d.sku AND o.location_id = d.location_id AND o.id <= d.newest
-            """, connection);
-        command.Parameters.Add(new() { Value = _shop });
-        command.Parameters.Add(new() { Value = rows.Select(r => r.Sku).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
-        command.Parameters.Add(new() { Value = rows.Select(r => r.LocationId).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bigint });
-        command.Parameters.Add(new() { Value = rows.Select(r => r.NewestId).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bigint });
-        await command.ExecuteNonQueryAsync(ct);
     }
 
     private async Task ParkAsync(IReadOnlyList<(Coalesced Row, string Code, string Reason)> parked, CancellationToken ct)

@@ -78,7 +78,7 @@ internal sealed class ShopifyStoreMemory(string connectionString, string shop)
         await tx.CommitAsync(ct);
     }
 
-    /// <summary>Levels Shopify accepted, with the outbox rows the push covered deleted in the same transaction.</summary>
+    /// <summary>Deletes the outbox rows a push (or a value Shopify already held) covered, for each (SKU, location) every row up to the newest one, and records the levels Shopify accepted, in one transaction.</summary>
     public async Task CompleteAsync(IReadOnlyList<(string Sku, long Location, long NewestId)> rows, IReadOnlyList<(long Item, long Location, int OnHand)> set,
         CancellationToken ct)
     {
