@@ -476,7 +476,7 @@ public sealed partial class ProjectionRunner : IAsyncDisposable
         await using var connection = new NpgsqlConnection(_options.ConnectionString);
         await connection.OpenAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
-        var batch = new ProjectionBatch(records, connection, tx) { Remaining = _consumer is { } consumer ? Behind(consumer, after) : 0 };
+        var batch = new ProjectionBatch(records, connection, tx) { Remaining = _consumer is { } consumer ? Behind(consumer, after, askBroker: true) : 0 };
         foreach (var parked in undecodable)
         {
             batch.Park(parked.Record, parked.Reason);
@@ -545,15 +545,26 @@ public sealed partial class ProjectionRunner : IAsyncDisposable
         return Behind(consumer, positions);
     }
 
-    /// <summary>Records between the given next offsets and the consumer's cached high watermarks (0 where not known yet).</summary>
-    private static long Behind(IConsumer<byte[]?, byte[]?> consumer, IEnumerable<KeyValuePair<(string Topic, int Partition), long>> positions)
+    /// <summary>
+    /// Records between the given next offsets and the consumer's cached high watermarks. A partition not fetched yet has
+    /// none cached: with <paramref name="askBroker"/> its watermark is asked for (a rebuild's first batches would otherwise
+    /// look caught up and write values from half-loaded state); without, it counts 0.
+    /// </summary>
+    private static long Behind(IConsumer<byte[]?, byte[]?> consumer, IEnumerable<KeyValuePair<(string Topic, int Partition), long>> positions,
+        bool askBroker = false)
     {
         long lag = 0;
         foreach (var (key, next) in positions)
         {
             try
             {
-                var high = consumer.GetWatermarkOffsets(new TopicPartition(key.Topic, key.Partition)).High;
+                var partition = new TopicPartition(key.Topic, key.Partition);
+                var high = consumer.GetWatermarkOffsets(partition).High;
+                if (high == Offset.Unset && askBroker)
+                {
+                    high = consumer.QueryWatermarkOffsets(partition, TimeSpan.FromSeconds(2)).High;
+                }
+
                 if (high != Offset.Unset)
                 {
                     lag += Math.Max(0, high.Value - next);
