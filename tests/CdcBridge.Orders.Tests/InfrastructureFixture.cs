@@ -1,0 +1,3 @@
+using CdcBridge.Testing;
+
+[assembly: AssemblyFixture(typeof(RegistryInfrastructure))]
