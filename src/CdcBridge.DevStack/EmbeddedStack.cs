@@ -61,6 +61,17 @@ public sealed partial class EmbeddedStack : IAsyncDisposable
 
     public SeedSummary? Seeded { get; private set; }
 
+    /// <summary>
+    /// Announces the sidecar's webhook receiver (it starts after the stack): the Shopify simulator delivers its order
+    /// webhooks there, and endpoints.json lists it.
+    /// </summary>
+    public async Task PublishWebhooksAsync(string webhooksUrl, CancellationToken ct)
+    {
+        Shopify?.SubscribeWebhooks(new Uri(webhooksUrl + "/shopify"));
+        Endpoints = Endpoints with { Webhooks = new(webhooksUrl) };
+        await Endpoints.WriteAsync(_stateDirectory, ct);
+    }
+
     public static async Task<EmbeddedStack> StartAsync(StackOptions options, ILoggerFactory loggerFactory, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(loggerFactory);
@@ -144,7 +155,7 @@ public sealed partial class EmbeddedStack : IAsyncDisposable
         }
 
         Shopify = await ShopifySimulator.StartAsync(new ShopifySimulatorOptions { Catalog = catalog }, loggerFactory, ct);
-        Endpoints = Endpoints with { Shopify = new(Shopify.Url, Shopify.ShopDomain, Shopify.ApiVersion, Shopify.AccessToken) };
+        Endpoints = Endpoints with { Shopify = new(Shopify.Url, Shopify.ShopDomain, Shopify.ApiVersion, Shopify.AccessToken) { WebhookSecret = Shopify.WebhookSecret } };
     }
 
     /// <summary>The Odoo simulator on the odoo database; its login and password are fixed dev-only values (the simulator listens on loopback).</summary>
@@ -175,11 +186,15 @@ public sealed partial class EmbeddedStack : IAsyncDisposable
         if (await OdooSchema.IsInstalledAsync(odoo, ct))
         {
             LogKeptOdoo(_logger);
+            await StandardDelivery.InstallAsync(odoo, ct); // a database kept from before the order writer existed
             return;
         }
 
         Seeded = await Odoo.OdooDatabase.CreateAsync(odoo, options.Seed, ct);
         LogSeeded(_logger, Seeded!.Products, Seeded.Quants, Seeded.SaleOrders, Seeded.Warehouses);
+
+        // A web shop's Odoo has the delivery module: the order writer books Shopify's shipping lines on its product.
+        await StandardDelivery.InstallAsync(odoo, ct);
     }
 
     public async ValueTask DisposeAsync()

@@ -29,6 +29,9 @@ public sealed record StackEndpoints
 
     public OdooEndpoint? Odoo { get; init; }
 
+    /// <summary>The sidecar's webhook receiver: Shopify order webhooks go to <c>{Url}/shopify</c>.</summary>
+    public UrlEndpoint? Webhooks { get; init; }
+
     public sealed record KafkaEndpoint(string Bootstrap);
 
     public sealed record PostgresEndpoint(string Odoo, string Sidecar);
@@ -36,7 +39,11 @@ public sealed record StackEndpoints
     public sealed record UrlEndpoint(string Url);
 
     /// <summary>The Shopify simulator: Admin GraphQL at <c>{Url}/admin/api/{ApiVersion}/graphql.json</c>, inspection under <c>{Url}/_sim/</c>.</summary>
-    public sealed record ShopifyEndpoint(string Url, string ShopDomain, string ApiVersion, string AccessToken);
+    public sealed record ShopifyEndpoint(string Url, string ShopDomain, string ApiVersion, string AccessToken)
+    {
+        /// <summary>The secret the simulator signs its webhooks with (a fixed development value, not any real app's).</summary>
+        public string? WebhookSecret { get; init; }
+    }
 
     /// <summary>
     /// The Odoo simulator: JSON-RPC at <c>{Url}/jsonrpc</c> (common.login with <c>Db</c>, <c>Login</c>, <c>Password</c>, then

@@ -10,6 +10,7 @@ var root = new RootCommand("CdcBridge: Odoo change data capture to Kafka, availa
     OdooCommand.Create(),
     StatusCommand.Create(),
     ReplayCommand.Create(),
+    OrdersCommand.Create(),
 };
 
 // Ctrl+C and SIGTERM cancel the running command; it then has this long to stop its parts cleanly.

@@ -8,7 +8,7 @@ namespace CdcBridge.IntegrationTests;
 /// Issue 5's "done when": with the stack up, +7 on hand on a quant in a mapped location shows as +7 sellable for that
 /// SKU in the Shopify simulator's /_sim/inventory, and −7 brings it back.
 /// </summary>
-public sealed class AvailabilityOnRunningStackTests(RunningStack stack) : IClassFixture<RunningStack>
+public sealed partial class AvailabilityOnRunningStackTests(RunningStack stack) : IClassFixture<RunningStack>
 {
     [Fact]
     public async Task Plus_7_on_hand_in_odoo_shows_as_plus_7_available_in_sim_inventory_and_minus_7_brings_it_back()

@@ -11,6 +11,14 @@ public sealed class SidecarConfigurationTests : IDisposable
 {
     private readonly string _folder = Directory.CreateTempSubdirectory("cdcbridge-config").FullName;
 
+    public SidecarConfigurationTests()
+    {
+        // The example's order intake names these secrets; every test that loads the example needs them.
+        Environment.SetEnvironmentVariable("SHOPIFY_APP_SECRET", "app-secret-new");
+        Environment.SetEnvironmentVariable("SHOPIFY_APP_SECRET_PREVIOUS", "app-secret-old");
+        Environment.SetEnvironmentVariable("ODOO_WRITER_API_KEY", "odoo-key");
+    }
+
     public void Dispose() => Directory.Delete(_folder, recursive: true);
 
     [Fact]
@@ -32,6 +40,36 @@ public sealed class SidecarConfigurationTests : IDisposable
         store.Section.Locations[1].SafetyStockBySku.Should().ContainKey("NW-TENT-2P").WhoseValue.Should().Be(5);
         store.Section.SkuCacheTtl.Should().Be(TimeSpan.FromMinutes(15));
         store.Store.ToString().Should().NotContain(token, "the token never appears in logs");
+        settings.Orders.Should().NotBeNull();
+        settings.Orders!.WebhookSecrets.Should().Equal("app-secret-new", "app-secret-old");
+        settings.Orders.OdooPassword.Should().Be("odoo-key");
+        settings.Orders.Section.Odoo.RequestsPerSecond.Should().Be(20);
+        settings.Orders.ToString().Should().NotContain("app-secret").And.NotContain("odoo-key");
+    }
+
+    [Fact]
+    public void Order_intake_mistakes_are_reported_with_their_path()
+    {
+        var config = JsonNode.Parse(RepositoryFiles.Read("config", "cdcbridge.example.json"))!;
+        config["orders"] = JsonNode.Parse("""
+            { "webhooks": { "listen": "8088", "path": "webhooks", "secrets": [ "shpss_literal" ] },
+              "odoo": { "url": "erp", "requestsPerSecond": 0, "maxInFlight": 0 }, "maxConcurrentOrders": 0 }
+            """);
+
+        var error = FluentActions.Invoking(() => SidecarConfigurationLoader.Load(Write(config.ToJsonString()))).Should().Throw<CliError>().Which;
+
+        error.Message.Should().ContainAll(
+            "orders.webhooks.listen: an http URL with host and port is required",
+            "orders.webhooks.path: a path starting with '/' is required",
+            "orders.webhooks.secrets[0]: must name a secret as env:NAME or file:PATH",
+            "orders.odoo.url: an absolute http(s) URL is required",
+            "orders.odoo.database: required",
+            "orders.odoo.login: required",
+            "orders.odoo.password: required",
+            "orders.odoo.requestsPerSecond: more than 0",
+            "orders.odoo.maxInFlight: between 1 and 64",
+            "orders.maxConcurrentOrders: between 1 and 64");
+        error.Message.Should().NotContain("shpss_literal");
     }
 
     [Fact]

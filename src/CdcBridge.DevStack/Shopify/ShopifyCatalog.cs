@@ -8,16 +8,24 @@ public sealed record ShopifyCatalogLocation(long Id, string Name, bool IsActive 
     public string Gid => ShopifyGid.Location(Id);
 }
 
-/// <summary>A product variant with its inventory item (one item per variant, as in Shopify). Ids are the numeric parts of the GIDs.</summary>
+/// <summary>
+/// A product variant with its inventory item (one item per variant, as in Shopify). Ids are the numeric parts of the
+/// GIDs. <paramref name="Price"/> is the unit price orders are placed at; without one, orders use
+/// <see cref="SimulatorPricing.DefaultUnitPrice"/>.
+/// </summary>
 public sealed record ShopifyCatalogVariant(
     string Sku,
     long VariantId,
     long InventoryItemId,
     long ProductId,
     string ProductTitle,
-    string Title = "Default Title",
-    bool Tracked = true)
+    string Title = ShopifyCatalogVariant.DefaultTitle,
+    bool Tracked = true,
+    decimal? Price = null)
 {
+    /// <summary>The title Shopify gives the only variant of a product without options.</summary>
+    public const string DefaultTitle = "Default Title";
+
     public string DisplayName => $"{ProductTitle} - {Title}";
 }
 
@@ -54,7 +62,8 @@ public sealed record ShopifyCatalog(IReadOnlyList<ShopifyCatalogLocation> Locati
     /// order, id <see cref="LocationIdBase"/> + warehouse id), one product per active product template with at least one
     /// SKU'd storable variant (id <see cref="ProductIdBase"/> + template id) and one variant and tracked inventory item
     /// per active storable <c>product_product</c> with a <c>default_code</c> (variant id <see cref="VariantIdBase"/> +
-    /// product id, item id <see cref="InventoryItemIdBase"/> + product id; SKU = default_code).
+    /// product id, item id <see cref="InventoryItemIdBase"/> + product id; SKU = default_code; price = the template's
+    /// list_price when set).
     /// </summary>
     public static async Task<ShopifyCatalog> FromOdooAsync(NpgsqlConnection odoo, CancellationToken ct)
     {
@@ -71,7 +80,7 @@ public sealed record ShopifyCatalog(IReadOnlyList<ShopifyCatalogLocation> Locati
 
         const string variantsSql = """
             SELECT p.id, p.default_code, t.id, coalesce(t.name->>'en_US', t.name::text),
-                   count(*) OVER (PARTITION BY t.id)
+                   count(*) OVER (PARTITION BY t.id), t.list_price
             FROM product_product p
             JOIN product_template t ON t.id = p.product_tmpl_id
             WHERE p.active IS TRUE AND p.default_code IS NOT NULL AND t.type = 'product'
@@ -92,7 +101,8 @@ public sealed record ShopifyCatalog(IReadOnlyList<ShopifyCatalogLocation> Locati
                     InventoryItemIdBase + productId,
                     ProductIdBase + reader.GetInt32(2),
                     reader.GetString(3),
-                    single ? "Default Title" : sku));
+                    single ? ShopifyCatalogVariant.DefaultTitle : sku,
+                    Price: await reader.IsDBNullAsync(5, ct) ? null : reader.GetDecimal(5)));
             }
         }
 

@@ -24,7 +24,9 @@ namespace CdcBridge.DevStack.Shopify;
 /// A stateful Shopify Admin GraphQL API for one shop on <c>http://127.0.0.1:PORT</c>: the inventory slice of the 2026-04
 /// contract (locations, variants by SKU, inventory levels, inventorySetQuantities and inventoryAdjustQuantities with
 /// mandatory <c>@idempotent</c> and compare-and-swap), Shopify's calculated query cost and leaky bucket, and
-/// <c>/_sim/*</c> endpoints to inspect the shop, place orders and inject faults.
+/// <c>/_sim/*</c> endpoints to inspect the shop, place and cancel orders, inspect webhook deliveries and inject faults.
+/// With a subscription (<see cref="SubscribeWebhooks"/>) it delivers orders/create and orders/cancelled webhooks as
+/// Shopify does: signed, retried, at least once and unordered.
 /// <para>
 /// Cost model (requested cost checked against the bucket before execution, actual cost charged after, the difference
 /// refunded): scalars and enums 0; objects with an identity (Node types: Location, InventoryItem, InventoryLevel,
@@ -51,6 +53,7 @@ public sealed partial class ShopifySimulator : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly SimulatorState _state;
     private readonly SimulatorCostBucket _bucket;
+    private readonly SimulatorWebhooks _webhooks;
     private readonly ShopifySimulatorOptions _options;
     private readonly ILogger _logger;
     private readonly object _faultGate = new();
@@ -71,6 +74,7 @@ public sealed partial class ShopifySimulator : IAsyncDisposable
         _token = Encoding.UTF8.GetBytes(options.AccessToken);
         _state = new SimulatorState(options.ShopDomain, options.Catalog, options.TimeProvider, options.IdempotencyKeyRetention);
         _bucket = new SimulatorCostBucket(options.EffectiveMaximumAvailable, options.EffectiveRestoreRate, options.TimeProvider);
+        _webhooks = new SimulatorWebhooks(options, ContractVersion, e => WebhookAttempted?.Invoke(this, e), logger);
         _app = BuildApp(options, this);
     }
 
@@ -92,7 +96,7 @@ public sealed partial class ShopifySimulator : IAsyncDisposable
 
     public double MaximumAvailable => _bucket.MaximumAvailable;
 
-    /// <summary>Raised after an order is placed (outside the shop's lock): the seam for orders/create webhooks.</summary>
+    /// <summary>Raised after an order is placed (outside the shop's lock), once its orders/create delivery is scheduled.</summary>
     public event EventHandler<ShopifyOrderPlacedEventArgs>? OrderPlaced;
 
     public static async Task<ShopifySimulator> StartAsync(ShopifySimulatorOptions options, ILoggerFactory? loggerFactory = null, CancellationToken ct = default)
@@ -111,6 +115,7 @@ public sealed partial class ShopifySimulator : IAsyncDisposable
         }
         catch
         {
+            await simulator._webhooks.DisposeAsync();
             await simulator._app.DisposeAsync();
             throw;
         }
@@ -123,6 +128,7 @@ public sealed partial class ShopifySimulator : IAsyncDisposable
             return;
         }
 
+        await _webhooks.DisposeAsync();
         await _app.StopAsync(CancellationToken.None);
         await _app.DisposeAsync();
     }
@@ -135,13 +141,11 @@ public sealed partial class ShopifySimulator : IAsyncDisposable
         _state.Inventory(sku).SingleOrDefault(r => r.LocationId == ShopifyGid.Location(locationId))
         ?? throw new ShopifySimulatorException($"No level for SKU '{sku}' at location {locationId}.");
 
-    public ShopifySimOrder PlaceOrder(ShopifySimOrderRequest request)
-    {
-        ArgumentNullException.ThrowIfNull(request);
-        var order = _state.PlaceOrder(request);
-        OrderPlaced?.Invoke(this, new ShopifyOrderPlacedEventArgs(order));
-        return order;
-    }
+    /// <summary>
+    /// Places an order as a shopper would (see <c>POST /_sim/orders</c>) and, with a webhook subscription, delivers its
+    /// orders/create webhook in the background.
+    /// </summary>
+    public ShopifySimOrder PlaceOrder(ShopifySimOrderRequest request) => PlaceOrderCore(request).Order;
 
     public IReadOnlyList<ShopifySimOrder> Orders() => _state.Orders();
 
@@ -231,6 +235,8 @@ public sealed partial class ShopifySimulator : IAsyncDisposable
         app.MapGet("/_sim/inventory", simulator.InventoryAsync);
         app.MapPost("/_sim/orders", simulator.PlaceOrderAsync);
         app.MapGet("/_sim/orders", context => WriteJsonAsync(context, 200, simulator.Orders()));
+        app.MapPost("/_sim/orders/{id}/cancel", simulator.CancelOrderAsync);
+        app.MapGet("/_sim/webhooks", context => WriteJsonAsync(context, 200, simulator.WebhookDeliveries()));
         app.MapGet("/_sim/requests", simulator.RequestsAsync);
         app.MapDelete("/_sim/requests", context =>
         {
@@ -264,11 +270,12 @@ public sealed partial class ShopifySimulator : IAsyncDisposable
     private async Task PlaceOrderAsync(HttpContext context)
     {
         ShopifySimOrder order;
+        string? webhookId;
         try
         {
             var request = await JsonSerializer.DeserializeAsync<ShopifySimOrderRequest>(context.Request.Body, Json, context.RequestAborted)
                 ?? throw new ShopifySimulatorException("An order body is required.");
-            order = PlaceOrder(request);
+            (order, webhookId) = PlaceOrderCore(request);
         }
         catch (Exception e) when (e is ShopifySimulatorException or JsonException)
         {
@@ -282,6 +289,7 @@ public sealed partial class ShopifySimulator : IAsyncDisposable
             ["name"] = order.Name,
             ["admin_graphql_api_id"] = order.AdminGraphqlApiId,
             ["location_id"] = order.LocationId,
+            ["webhook_id"] = webhookId,
         });
     }
 

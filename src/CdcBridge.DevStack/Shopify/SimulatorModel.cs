@@ -87,7 +87,12 @@ internal sealed record SimMutationOutcome(SimAdjustmentGroup? Group, IReadOnlyLi
     };
 }
 
-/// <summary>A simulated order placed through <c>POST /_sim/orders</c>.</summary>
+/// <summary>
+/// A simulated order placed through <c>POST /_sim/orders</c>. Ids are 18-digit numbers above 2^53, as Shopify's (its
+/// sample order is 820982911946154508): a client that reads them as doubles loses digits. Money is in
+/// <see cref="Currency"/>: <see cref="TotalPrice"/> = <see cref="SubtotalPrice"/> + <see cref="ShippingPrice"/> +
+/// <see cref="TotalTax"/> (taxes not included in prices).
+/// </summary>
 public sealed record ShopifySimOrder(
     long Id,
     string Name,
@@ -97,13 +102,63 @@ public sealed record ShopifySimOrder(
     DateTimeOffset CreatedAt)
 {
     public string AdminGraphqlApiId => ShopifyGid.Order(Id);
+
+    /// <summary>The shop's order number (1001, 1002, ...); <see cref="Name"/> is "#" + it.</summary>
+    public int OrderNumber { get; init; }
+
+    /// <summary>The customer the email identifies (one per email in the shop), null for an order without email.</summary>
+    public long? CustomerId { get; init; }
+
+    public long ShippingLineId { get; init; }
+
+    public string Currency { get; init; } = SimulatorPricing.Currency;
+
+    public decimal SubtotalPrice => Lines.Sum(l => l.Price * l.Quantity);
+
+    public decimal ShippingPrice { get; init; }
+
+    public decimal TotalTax => Lines.Sum(l => l.Tax);
+
+    public decimal TotalPrice => SubtotalPrice + ShippingPrice + TotalTax;
+
+    public DateTimeOffset UpdatedAt { get; init; }
+
+    public DateTimeOffset? CancelledAt { get; init; }
+
+    /// <summary>customer, fraud, inventory, declined, other or staff, when cancelled.</summary>
+    public string? CancelReason { get; init; }
+
+    /// <summary>Whether the cancellation put the committed units back to available.</summary>
+    public bool Restocked { get; init; }
 }
 
-public sealed record ShopifySimOrderLine(string Sku, long InventoryItemId, int Quantity);
+/// <summary>One line of a simulated order: the catalog's variant, its unit price and the line's tax.</summary>
+public sealed record ShopifySimOrderLine(string Sku, long InventoryItemId, int Quantity)
+{
+    /// <summary>The line item id (18 digits, above 2^53).</summary>
+    public long Id { get; init; }
 
-public sealed class ShopifyOrderPlacedEventArgs(ShopifySimOrder order) : EventArgs
+    public long VariantId { get; init; }
+
+    public long ProductId { get; init; }
+
+    public string ProductTitle { get; init; } = "";
+
+    public string VariantTitle { get; init; } = ShopifyCatalogVariant.DefaultTitle;
+
+    public decimal Price { get; init; }
+
+    public decimal TaxRate { get; init; }
+
+    public decimal Tax { get; init; }
+}
+
+public sealed class ShopifyOrderPlacedEventArgs(ShopifySimOrder order, string? webhookId = null) : EventArgs
 {
     public ShopifySimOrder Order { get; } = order;
+
+    /// <summary>The orders/create delivery scheduled for the order, null without a webhook subscription.</summary>
+    public string? WebhookId { get; } = webhookId;
 }
 
 /// <summary>One level as <c>GET /_sim/inventory</c> lists it; ids are GIDs.</summary>
@@ -138,7 +193,11 @@ public sealed record ShopifySimRequest(
     string Outcome);
 
 /// <summary>An order as <c>POST /_sim/orders</c> takes it.</summary>
-public sealed record ShopifySimOrderRequest(string? Email, IReadOnlyList<ShopifySimOrderRequestLine> Lines, string? LocationId = null);
+public sealed record ShopifySimOrderRequest(string? Email, IReadOnlyList<ShopifySimOrderRequestLine> Lines, string? LocationId = null)
+{
+    /// <summary>How its orders/create webhook is delivered (duplicates, a delay, lines without SKU); optional.</summary>
+    public ShopifySimWebhookControls? Webhook { get; init; }
+}
 
 public sealed record ShopifySimOrderRequestLine(string Sku, int Quantity);
 

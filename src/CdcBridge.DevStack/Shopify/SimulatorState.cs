@@ -19,10 +19,7 @@ internal sealed partial class SimulatorState
     private readonly Dictionary<(long Item, long Location), SimLevel> _levels = [];
     private readonly Dictionary<string, (string Parameters, SimMutationOutcome Outcome, DateTimeOffset At)> _keys = new(StringComparer.Ordinal);
     private readonly Queue<(string Key, DateTimeOffset At)> _keyExpiry = new();
-    private readonly List<ShopifySimOrder> _orders = [];
     private long _nextGroupId = 54_640_716_251_442;
-    private long _nextOrderId = 6_100_000_000_001;
-    private int _nextOrderNumber = 1001;
 
     public SimulatorState(string shopDomain, ShopifyCatalog catalog, TimeProvider time, TimeSpan keyRetention)
     {
@@ -70,14 +67,6 @@ internal sealed partial class SimulatorState
 
     public SimLevel? Level(long itemId, long locationId) => _levels.GetValueOrDefault((itemId, locationId));
 
-    public IReadOnlyList<ShopifySimOrder> Orders()
-    {
-        lock (_gate)
-        {
-            return [.. _orders];
-        }
-    }
-
     public IReadOnlyList<ShopifySimInventoryRow> Inventory(string? sku)
     {
         lock (_gate)
@@ -123,61 +112,6 @@ internal sealed partial class SimulatorState
             var loc = _locationsById[locationId];
             return new ShopifySimInventoryRow(variant.Sku, ShopifyGid.InventoryItem(variant.InventoryItemId), loc.Gid, loc.Name,
                 level.Available, level.OnHand, level.Committed, level.Reserved, level.Damaged, level.QualityControl, level.SafetyStock, level.Incoming);
-        }
-    }
-
-    /// <summary>
-    /// Places an order as a shopper would: at the given location, else the first location (catalog order) where every line
-    /// has enough available, else the first location. Per line available −= qty and committed += qty (on_hand unchanged).
-    /// </summary>
-    public ShopifySimOrder PlaceOrder(ShopifySimOrderRequest request)
-    {
-        if (request.Lines is null || request.Lines.Count == 0)
-        {
-            throw new ShopifySimulatorException("An order needs at least one line.");
-        }
-
-        lock (_gate)
-        {
-            var lines = new List<ShopifySimOrderLine>();
-            foreach (var line in request.Lines)
-            {
-                if (line.Quantity <= 0)
-                {
-                    throw new ShopifySimulatorException($"Line '{line.Sku}': quantity must be positive.");
-                }
-
-                lines.Add(new ShopifySimOrderLine(line.Sku, SingleVariant(line.Sku).InventoryItemId, line.Quantity));
-            }
-
-            if (Locations.Count == 0)
-            {
-                throw new ShopifySimulatorException("The shop has no location.");
-            }
-
-            long locationId;
-            if (request.LocationId is not null)
-            {
-                locationId = ParseLocation(request.LocationId) ?? throw new ShopifySimulatorException($"Unknown location '{request.LocationId}'.");
-            }
-            else
-            {
-                var fitting = Locations.FirstOrDefault(l => lines.All(x => _levels[(x.InventoryItemId, l.Id)].Available >= x.Quantity));
-                locationId = (fitting ?? Locations[0]).Id;
-            }
-
-            var now = Now;
-            foreach (var line in lines)
-            {
-                var level = _levels[(line.InventoryItemId, locationId)];
-                level.Available -= line.Quantity;
-                level.Committed += line.Quantity;
-                level.AvailableUpdatedAt = now;
-            }
-
-            var order = new ShopifySimOrder(_nextOrderId++, "#" + _nextOrderNumber++.ToString(CultureInfo.InvariantCulture), request.Email, locationId, lines, now);
-            _orders.Add(order);
-            return order;
         }
     }
 

@@ -11,7 +11,9 @@ internal static class DevSession
     public static async Task<int> RunAsync(StackOptions options, bool live, double demoRate, CancellationToken ct)
     {
         using var loggerFactory = LoggerFactory.Create(b => b.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; })
-            .SetMinimumLevel(LogLevel.Information));
+            .SetMinimumLevel(LogLevel.Information)
+            // Every SQL command and HTTP request of the embedded parts is noise in the stack's log; their warnings are not.
+            .AddFilter("Npgsql", LogLevel.Warning).AddFilter("Microsoft.AspNetCore", LogLevel.Warning).AddFilter("Microsoft.Hosting", LogLevel.Warning));
         var logger = loggerFactory.CreateLogger("cdcbridge.dev");
         var state = Path.GetFullPath(options.StateDirectory);
         var pidFile = StateDirectory.PidFile(state);
@@ -46,10 +48,13 @@ internal static class DevSession
         {
             // The sidecar proper. The embedded broker is new on every start: a new epoch rebuilds the projection from it.
             AvailabilitySidecar sidecar;
+            var epoch = Guid.NewGuid().ToString("N");
+            IReadOnlyList<ShopifyStoreSettings> stores;
             try
             {
+                stores = await DevStores.FromStackAsync(stack, ct);
                 sidecar = await AvailabilitySidecar.StartAsync(stack.Endpoints.Kafka.Bootstrap, stack.Endpoints.SchemaRegistry!.Url,
-                    stack.Endpoints.Postgres.Sidecar, Guid.NewGuid().ToString("N"), await DevStores.FromStackAsync(stack, ct), loggerFactory, ct);
+                    stack.Endpoints.Postgres.Sidecar, epoch, stores, loggerFactory, ct);
             }
             catch (OperationCanceledException)
             {
@@ -57,6 +62,19 @@ internal static class DevSession
             }
 
             await using var running = sidecar;
+            OrdersSidecar orders;
+            try
+            {
+                orders = await OrdersSidecar.StartAsync(DevOrders.Settings(stack, stores), stack.Endpoints.Kafka.Bootstrap, stack.Endpoints.SchemaRegistry!.Url,
+                    stack.Endpoints.Postgres.Sidecar, new Configuration.ProjectionSection { Epoch = epoch }, sidecar.Clients, loggerFactory, ct);
+                await stack.PublishWebhooksAsync(orders.WebhooksUrl, ct);
+            }
+            catch (OperationCanceledException)
+            {
+                return 130;
+            }
+
+            await using var takingOrders = orders;
             await using var demo = demoRate > 0 ? new DemoWorkload(stack.Endpoints.Postgres.Odoo, stack.Shopify, demoRate, loggerFactory.CreateLogger("cdcbridge.demo")) : null;
             demo?.Start();
             Directory.CreateDirectory(state);

@@ -66,6 +66,15 @@ internal static partial class RunCommand
             stores, loggerFactory, ct);
         await using (sidecar)
         {
+            await using var orders = settings.Orders is { } o
+                ? await OrdersSidecar.StartAsync(OrdersFrom(o, stores), settings.KafkaBootstrap, settings.SchemaRegistryUrl, settings.SidecarDatabase,
+                    settings.Projection, sidecar.Clients, loggerFactory, ct)
+                : null;
+            if (orders is not null)
+            {
+                Console.WriteLine($"Taking Shopify order webhooks at {orders.WebhooksUrl}/shopify; writing orders into Odoo at {settings.Orders!.Section.Odoo.Url}.");
+            }
+
             Console.WriteLine($"Running: projection {sidecar.Projector.Name} (epoch {settings.Projection.Epoch}), {stores.Count} store(s)"
                 + (capture is null ? "" : $", capturing Odoo into {settings.Projection.CdcTopicPrefix}.public.*") + ". Ctrl+C stops.");
             using var timer = new PeriodicTimer(TimeSpan.FromSeconds(30));
@@ -88,6 +97,32 @@ internal static partial class RunCommand
 
         Console.WriteLine("Stopped.");
         return 0;
+    }
+
+    private static OrdersSettings OrdersFrom(OrdersConnection orders, IReadOnlyList<ShopifyStoreSettings> stores)
+    {
+        var section = orders.Section;
+        return new OrdersSettings
+        {
+            WebhookSecrets = orders.WebhookSecrets,
+            ListenUrl = section.Webhooks.Listen,
+            WebhookPath = section.Webhooks.Path,
+            MaxBodyBytes = section.Webhooks.MaxBodyBytes,
+            Odoo = new Orders.Odoo.OdooConnectionOptions
+            {
+                Url = new Uri(section.Odoo.Url!),
+                Database = section.Odoo.Database!,
+                Login = section.Odoo.Login!,
+                Password = orders.OdooPassword,
+                RequestsPerSecond = section.Odoo.RequestsPerSecond,
+                Burst = section.Odoo.Burst,
+                MaxInFlight = section.Odoo.MaxInFlight,
+            },
+            StoreWarehouses = stores.ToDictionary(s => s.Target.ShopDomain, s => s.Target.EffectiveOrderWarehouse, StringComparer.Ordinal),
+            ShippingProduct = section.Odoo.ShippingProduct,
+            LifecycleTopic = section.LifecycleTopic,
+            MaxConcurrentOrders = section.MaxConcurrentOrders,
+        };
     }
 
     /// <summary>

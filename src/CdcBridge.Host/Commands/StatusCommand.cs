@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Text.Json;
 using CdcBridge.DevStack;
 using CdcBridge.Inventory;
+using CdcBridge.Orders.Ledger;
 using Npgsql;
 
 namespace CdcBridge.Host.Commands;
@@ -35,15 +36,24 @@ internal static class StatusCommand
             }
 
             ParkedSummary parked;
+            OrdersStatus? orders;
             await using (var connection = new NpgsqlConnection(await SidecarDatabase.ConnectionStringAsync(parse.GetValue(config), state, ct)))
             {
                 await connection.OpenAsync(ct);
                 parked = await ParkedRecords.ReadAsync(connection, parse.GetValue(newest), ct);
+                orders = await OrdersStatus.ReadAsync(connection, parse.GetValue(newest), ct);
             }
 
             if (parse.GetValue(json))
             {
-                Console.WriteLine(JsonSerializer.Serialize(new { kafka = endpoints?.Kafka.Bootstrap, schemaRegistry = endpoints?.SchemaRegistry?.Url, capture = status, parked },
+                Console.WriteLine(JsonSerializer.Serialize(new
+                {
+                    kafka = endpoints?.Kafka.Bootstrap,
+                    schemaRegistry = endpoints?.SchemaRegistry?.Url,
+                    capture = status,
+                    parked,
+                    orders = OrdersReport.Json(orders)
+                },
                     Json));
                 return 0;
             }
@@ -56,6 +66,10 @@ internal static class StatusCommand
             }
 
             Console.WriteLine(ParkedReport.Format(parked));
+            if (orders is not null)
+            {
+                Console.WriteLine(OrdersReport.Format(orders));
+            }
             return 0;
         }));
         return command;

@@ -20,6 +20,9 @@ internal sealed class SidecarConfiguration
     public CaptureSection? Capture { get; set; }
 
     public List<StoreSection> Stores { get; set; } = [];
+
+    /// <summary>Absent: no order intake. Present: the Shopify webhook receiver and the Odoo order writer run.</summary>
+    public OrdersSection? Orders { get; set; }
 }
 
 internal sealed class KafkaSection
@@ -122,4 +125,57 @@ internal sealed class LocationSection
     public decimal? SafetyStock { get; set; }
 
     public Dictionary<string, decimal> SafetyStockBySku { get; set; } = [];
+}
+
+internal sealed class OrdersSection
+{
+    public WebhooksSection Webhooks { get; set; } = new();
+
+    public OdooSection Odoo { get; set; } = new();
+
+    /// <summary>Where order stages are published (avro/retail.order.lifecycle.v1.avsc).</summary>
+    public string LifecycleTopic { get; set; } = "retail.order.lifecycle.v1";
+
+    /// <summary>Orders written into Odoo at the same time.</summary>
+    public int MaxConcurrentOrders { get; set; } = 4;
+}
+
+internal sealed class WebhooksSection
+{
+    /// <summary>The address the receiver listens on, e.g. <c>http://0.0.0.0:8088</c> (behind the TLS proxy Shopify calls).</summary>
+    public string Listen { get; set; } = "http://0.0.0.0:8088";
+
+    /// <summary>The path prefix: Shopify's order webhooks are configured to <c>{public URL}{path}/shopify</c>.</summary>
+    public string Path { get; set; } = "/webhooks";
+
+    /// <summary>Secret references of the app's client secrets (<c>env:NAME</c> or <c>file:PATH</c>); during a rotation list the new and the old one.</summary>
+    public List<string> Secrets { get; set; } = [];
+
+    /// <summary>Larger bodies are refused with 413.</summary>
+    public long MaxBodyBytes { get; set; } = 1024 * 1024;
+}
+
+internal sealed class OdooSection
+{
+    /// <summary>Odoo's base URL; the writer calls <c>{url}/jsonrpc</c>.</summary>
+    public string? Url { get; set; }
+
+    public string? Database { get; set; }
+
+    public string? Login { get; set; }
+
+    /// <summary>Secret reference of the user's password or API key (<c>env:NAME</c> or <c>file:PATH</c>).</summary>
+    public string? Password { get; set; }
+
+    /// <summary>Odoo has no rate limit of its own: the writer never sends more than this many requests per second.</summary>
+    public double RequestsPerSecond { get; set; } = 20;
+
+    /// <summary>Requests that may go at once after a quiet spell (the token bucket's size).</summary>
+    public int Burst { get; set; } = 5;
+
+    /// <summary>Requests in flight at most.</summary>
+    public int MaxInFlight { get; set; } = 4;
+
+    /// <summary>The <c>default_code</c> of the service product shipping lines are written with.</summary>
+    public string? ShippingProduct { get; set; }
 }

@@ -57,7 +57,11 @@ internal static class SidecarConfigurationLoader
             var plan = s.Plan is null ? (ShopifyStorePlan?)null : Enum.Parse<ShopifyStorePlan>(s.Plan, ignoreCase: true);
             return new ConfiguredStore(store, plan, s);
         }).ToList();
-        return new SidecarSettings(config.Kafka.Bootstrap!, config.SchemaRegistry.Url!, sidecar, config.Projection, stores) { Capture = capture };
+        var orders = config.Orders is { } o
+            ? new OrdersConnection(o, o.Webhooks.Secrets.Select(r => SecretReference.Resolve(r, baseDirectory).Value!).ToList(),
+                SecretReference.Resolve(o.Odoo.Password!, baseDirectory).Value!)
+            : null;
+        return new SidecarSettings(config.Kafka.Bootstrap!, config.SchemaRegistry.Url!, sidecar, config.Projection, stores) { Capture = capture, Orders = orders };
     }
 
     private static string WithPassword(string connectionString, string? password, string baseDirectory)
@@ -84,6 +88,15 @@ internal sealed record SidecarSettings(string KafkaBootstrap, string SchemaRegis
 {
     /// <summary>Set when the sidecar captures Odoo's changes itself instead of Debezium on Kafka Connect.</summary>
     public CaptureConnection? Capture { get; init; }
+
+    /// <summary>Set when the sidecar takes Shopify's order webhooks and writes the orders into Odoo.</summary>
+    public OrdersConnection? Orders { get; init; }
+}
+
+/// <summary>The <c>orders</c> section with its secrets resolved (never printed).</summary>
+internal sealed record OrdersConnection(OrdersSection Section, IReadOnlyList<string> WebhookSecrets, string OdooPassword)
+{
+    public override string ToString() => "OrdersConnection { secrets: *** }";
 }
 
 internal sealed record CaptureConnection(string Odoo, string SlotName);

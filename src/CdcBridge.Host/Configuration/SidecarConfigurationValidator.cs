@@ -56,7 +56,93 @@ internal static partial class SidecarConfigurationValidator
             errors.Add($"stores: {duplicate.Key} is configured {duplicate.Count()} times");
         }
 
+        if (config.Orders is { } orders)
+        {
+            ValidateOrders(orders, baseDirectory, errors);
+        }
+
         return errors;
+    }
+
+    private static void ValidateOrders(OrdersSection orders, string baseDirectory, List<string> errors)
+    {
+        if (!IsHttpUrl(orders.Webhooks.Listen))
+        {
+            errors.Add($"orders.webhooks.listen: an http URL with host and port is required (e.g. http://0.0.0.0:8088), not '{orders.Webhooks.Listen}'");
+        }
+
+        if (string.IsNullOrWhiteSpace(orders.Webhooks.Path) || !orders.Webhooks.Path.StartsWith('/'))
+        {
+            errors.Add($"orders.webhooks.path: a path starting with '/' is required, not '{orders.Webhooks.Path}'");
+        }
+
+        if (orders.Webhooks.Secrets.Count == 0)
+        {
+            errors.Add("orders.webhooks.secrets: at least one secret reference (env:NAME or file:PATH) of the Shopify app's client secret is required");
+        }
+
+        for (var i = 0; i < orders.Webhooks.Secrets.Count; i++)
+        {
+            if (SecretReference.Resolve(orders.Webhooks.Secrets[i], baseDirectory).Error is { } error)
+            {
+                errors.Add($"orders.webhooks.secrets[{i}]: {error}");
+            }
+        }
+
+        if (orders.Webhooks.MaxBodyBytes < 64 * 1024)
+        {
+            errors.Add("orders.webhooks.maxBodyBytes: at least 65536 (Shopify order bodies are often tens of kilobytes)");
+        }
+
+        if (string.IsNullOrWhiteSpace(orders.LifecycleTopic))
+        {
+            errors.Add("orders.lifecycleTopic: must not be empty");
+        }
+
+        if (orders.MaxConcurrentOrders is < 1 or > 64)
+        {
+            errors.Add("orders.maxConcurrentOrders: between 1 and 64");
+        }
+
+        var odoo = orders.Odoo;
+        if (!IsHttpUrl(odoo.Url))
+        {
+            errors.Add($"orders.odoo.url: an absolute http(s) URL is required, not '{odoo.Url}'");
+        }
+
+        if (string.IsNullOrWhiteSpace(odoo.Database))
+        {
+            errors.Add("orders.odoo.database: required (the Odoo database name)");
+        }
+
+        if (string.IsNullOrWhiteSpace(odoo.Login))
+        {
+            errors.Add("orders.odoo.login: required (the Odoo user the writer logs in as)");
+        }
+
+        if (string.IsNullOrWhiteSpace(odoo.Password))
+        {
+            errors.Add("orders.odoo.password: required, as env:NAME or file:PATH");
+        }
+        else if (SecretReference.Resolve(odoo.Password, baseDirectory).Error is { } error)
+        {
+            errors.Add($"orders.odoo.password: {error}");
+        }
+
+        if (odoo.RequestsPerSecond is <= 0 or > 1000)
+        {
+            errors.Add("orders.odoo.requestsPerSecond: more than 0 and at most 1000");
+        }
+
+        if (odoo.Burst < 1)
+        {
+            errors.Add("orders.odoo.burst: at least 1");
+        }
+
+        if (odoo.MaxInFlight is < 1 or > 64)
+        {
+            errors.Add("orders.odoo.maxInFlight: between 1 and 64");
+        }
     }
 
     private static void ValidateConnection(string? connectionString, string? password, string name, string passwordName, string baseDirectory, List<string> errors)
