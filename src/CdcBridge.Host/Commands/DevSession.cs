@@ -85,7 +85,7 @@ internal static class DevSession
                 var statusFile = CaptureStatus.WriteLoopAsync(stack, state, ct);
                 try
                 {
-                    await StatusView.RunAsync(stack, sidecar, demo, live, ct);
+                    await StatusView.RunAsync(stack, sidecar, takingOrders, demo, live, ct);
                 }
                 finally
                 {

@@ -86,6 +86,11 @@ internal static partial class RunCommand
                     var events = sidecar.Runner.Status.Events;
                     var line = (await StatusView.SidecarLineAsync(sidecar, (events - previous) / 30.0, ct)).Trim();
                     LogStatus(logger, capture is null ? line : $"capture: {capture.EventsCaptured} events, slot confirmed {capture.ConfirmedLsn} | {line}");
+                    if (orders is not null)
+                    {
+                        LogStatus(logger, (await StatusView.OrdersLineAsync(orders, ct)).Trim());
+                    }
+
                     previous = events;
                 }
             }

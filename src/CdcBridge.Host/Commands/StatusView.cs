@@ -12,7 +12,7 @@ internal static class StatusView
 {
     private static readonly TimeSpan Interval = TimeSpan.FromSeconds(5);
 
-    public static async Task RunAsync(EmbeddedStack stack, AvailabilitySidecar sidecar, DemoWorkload? demo, bool live, CancellationToken ct)
+    public static async Task RunAsync(EmbeddedStack stack, AvailabilitySidecar sidecar, OrdersSidecar? orders, DemoWorkload? demo, bool live, CancellationToken ct)
     {
         if (!live)
         {
@@ -31,6 +31,11 @@ internal static class StatusView
             Console.WriteLine(await SnapshotAsync(stack, admin, ct));
             var events = sidecar.Runner.Status.Events;
             Console.WriteLine(await SidecarLineAsync(sidecar, (events - previousEvents) / Interval.TotalSeconds, ct));
+            if (orders is not null)
+            {
+                Console.WriteLine(await OrdersLineAsync(orders, ct));
+            }
+
             if (demo?.Counts is { } counts)
             {
                 Console.WriteLine($"          demo: {counts.Receipts} receipts, {counts.OdooOrders} phone orders, {counts.Reservations} reservations, {counts.Deliveries} deliveries in Odoo; {counts.ShopifyOrders} Shopify orders");
@@ -62,6 +67,16 @@ internal static class StatusView
 
         return string.Create(CultureInfo.InvariantCulture,
             $"          availability: {projection.Events} events ({eventsPerSecond:0}/s), lag {projection.Lag}, parked {projection.Parked}, {sidecar.Projector.ValuesChanged} values changed | outbox {depth} | shopify {shopify}");
+    }
+
+    /// <summary>The Orders room's line: orders per ledger status and the writer's Odoo requests.</summary>
+    internal static async Task<string> OrdersLineAsync(OrdersSidecar orders, CancellationToken ct)
+    {
+        var counts = await orders.CountsAsync(ct);
+        var odoo = orders.Odoo;
+        var dispatcher = orders.Dispatcher;
+        return string.Create(CultureInfo.InvariantCulture,
+            $"          orders: {counts.GetValueOrDefault("pending")} pending, {counts.GetValueOrDefault("written")} written, {counts.GetValueOrDefault("cancelled")} cancelled, {counts.GetValueOrDefault("skipped")} skipped, {counts.GetValueOrDefault("parked")} parked | odoo writer: {odoo.RequestsSent} requests, {odoo.Retries} retries, {dispatcher.InFlight} orders in flight{(dispatcher.LastError is { } e ? ", last error: " + e : "")}");
     }
 
     internal static async Task<string> SnapshotAsync(EmbeddedStack stack, IAdminClient admin, CancellationToken ct)
