@@ -95,6 +95,62 @@ public sealed partial class AvailabilityOnRunningStackTests
         (await SidecarScalarAsync<long>($"SELECT count(*) FROM orders.channel_orders WHERE order_id = {id}", ct)).Should().Be(1);
     }
 
+    [Fact]
+    public async Task An_order_for_a_sku_odoo_does_not_sell_is_parked_listed_by_status_and_written_by_orders_replay_after_the_fix()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var shopify = stack.Endpoints.Shopify ?? throw new InvalidOperationException("endpoints.json has no shopify entry");
+        // A product no other test here uses, archived in Odoo: Shopify still sells it, Odoo's writer cannot find it.
+        var (sku, product) = await OdooRowAsync<(string, int)>(
+            """
+            SELECT pp.default_code, pp.id FROM product_product pp JOIN product_template pt ON pt.id = pp.product_tmpl_id
+            WHERE pt.type = 'product' AND pt.tracking = 'none' AND pp.default_code IS NOT NULL ORDER BY pp.id OFFSET 7 LIMIT 1
+            """, r => (r.GetString(0), r.GetInt32(1)), ct);
+        await ExecuteAsync($"UPDATE product_product SET active = false WHERE id = {product}", ct);
+        string name;
+        long id;
+        try
+        {
+            using var http = new HttpClient { BaseAddress = new Uri(shopify.Url) };
+            using var placed = await http.PostAsJsonAsync("/_sim/orders", new { email = "late@example.com", lines = new[] { new { sku, quantity = 1 } } }, ct);
+            placed.StatusCode.Should().Be(HttpStatusCode.Created, await placed.Content.ReadAsStringAsync(ct));
+            var order = (await placed.Content.ReadFromJsonAsync<JsonObject>(ct))!;
+            (name, id) = (order["name"]!.GetValue<string>(), order["id"]!.GetValue<long>());
+            await EventuallyAsync(async () => JsonValue.Create(await SidecarScalarAsync<string?>($"SELECT status FROM orders.channel_orders WHERE order_id = {id}", ct) ?? "")!,
+                v => v.GetValue<string>() == "parked", ct);
+
+            var (code, output) = await CdcBridgeProcess.RunAsync(ct, ["status", .. stack.Where]);
+            code.Should().Be(0, output);
+            output.Should().Contain($"{name} ({shopify.ShopDomain} order {id}").And.Contain(sku, "the reason names the SKU Odoo does not sell");
+            (await OdooScalarAsync<long>("SELECT count(*) FROM sale_order WHERE client_order_ref = $1", ct, name)).Should().Be(0);
+        }
+        finally
+        {
+            await ExecuteAsync($"UPDATE product_product SET active = true WHERE id = {product}", ct);
+        }
+
+        var (replayCode, replayed) = await CdcBridgeProcess.RunAsync(ct, ["orders", "replay", name, .. stack.Where]);
+        replayCode.Should().Be(0, replayed);
+        replayed.Should().Contain("1 parked order(s) queued again");
+        var saleOrder = await OdooOrderAsync(name, ct);
+        saleOrder.Lines.Should().ContainSingle(l => l.Sku == sku);
+        (await OdooScalarAsync<long>("SELECT count(*) FROM sale_order WHERE client_order_ref = $1", ct, name)).Should().Be(1);
+
+        var (again, nothing) = await CdcBridgeProcess.RunAsync(ct, ["orders", "replay", name, .. stack.Where]);
+        again.Should().NotBe(0, "a replayed order is no longer parked");
+        nothing.Should().Contain("no parked order");
+    }
+
+    private async Task<T> OdooRowAsync<T>(string sql, Func<NpgsqlDataReader, T> read, CancellationToken ct)
+    {
+        await using var odoo = new NpgsqlConnection(stack.Endpoints.Postgres.Odoo);
+        await odoo.OpenAsync(ct);
+        await using var command = new NpgsqlCommand(sql, odoo);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        (await reader.ReadAsync(ct)).Should().BeTrue(sql);
+        return read(reader);
+    }
+
     /// <summary>A storable SKU with at least <paramref name="free"/> unreserved units in warehouse WH's stock in Odoo, its product, stock location and warehouse name.</summary>
     private async Task<(string Sku, int Product, int Location, string Warehouse)> PickFreeAsync(int free, CancellationToken ct)
     {
