@@ -2,6 +2,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json.Nodes;
 using CdcBridge.DevStack.Odoo.Simulator;
+using CdcBridge.Testing;
 using Npgsql;
 
 namespace CdcBridge.DevStack.Tests.OdooSimulator;
@@ -77,44 +78,9 @@ internal sealed class OdooSimulatorScope : IAsyncDisposable
 
     public Task<HttpResponseMessage> PostJsonAsync(string path, object body, CancellationToken ct) => _http.PostAsJsonAsync(path, body, ct);
 
-    public async Task<T> ScalarAsync<T>(string sql, CancellationToken ct, params object[] args)
-    {
-        await using var connection = new NpgsqlConnection(ConnectionString);
-        await connection.OpenAsync(ct);
-        await using var command = new NpgsqlCommand(sql, connection);
-        foreach (var arg in args)
-        {
-            command.Parameters.Add(new NpgsqlParameter { Value = arg });
-        }
+    public Task<T> ScalarAsync<T>(string sql, CancellationToken ct, params object[] args) => SqlQueries.ScalarAsync<T>(ConnectionString, sql, ct, args);
 
-        return (T)(await command.ExecuteScalarAsync(ct))!;
-    }
-
-    public async Task<List<object?[]>> RowsAsync(string sql, CancellationToken ct, params object[] args)
-    {
-        await using var connection = new NpgsqlConnection(ConnectionString);
-        await connection.OpenAsync(ct);
-        await using var command = new NpgsqlCommand(sql, connection);
-        foreach (var arg in args)
-        {
-            command.Parameters.Add(new NpgsqlParameter { Value = arg });
-        }
-
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        var rows = new List<object?[]>();
-        while (await reader.ReadAsync(ct))
-        {
-            var row = new object?[reader.FieldCount];
-            for (var i = 0; i < row.Length; i++)
-            {
-                row[i] = await reader.IsDBNullAsync(i, ct) ? null : reader.GetValue(i);
-            }
-
-            rows.Add(row);
-        }
-
-        return rows;
-    }
+    public Task<List<object?[]>> RowsAsync(string sql, CancellationToken ct, params object[] args) => SqlQueries.RowsAsync(ConnectionString, sql, ct, args);
 
     /// <summary>A storable SKU with at least <paramref name="free"/> units unreserved in a warehouse's stock (or none when <paramref name="free"/> is 0).</summary>
     public async Task<string> SkuAsync(int warehouse, decimal free, CancellationToken ct)

@@ -1,3 +1,4 @@
+using CdcBridge.DevStack.Odoo;
 using CdcBridge.DevStack.Odoo.Simulator;
 using CdcBridge.Orders.Odoo;
 using CdcBridge.Testing;
@@ -48,44 +49,9 @@ internal sealed class OdooScope : IAsyncDisposable
         return client;
     }
 
-    public async Task<T> ScalarAsync<T>(string sql, CancellationToken ct, params object[] args)
-    {
-        await using var connection = new NpgsqlConnection(ConnectionString);
-        await connection.OpenAsync(ct);
-        await using var command = new NpgsqlCommand(sql, connection);
-        foreach (var arg in args)
-        {
-            command.Parameters.Add(new NpgsqlParameter { Value = arg });
-        }
+    public Task<T> ScalarAsync<T>(string sql, CancellationToken ct, params object[] args) => SqlQueries.ScalarAsync<T>(ConnectionString, sql, ct, args);
 
-        return (T)(await command.ExecuteScalarAsync(ct))!;
-    }
-
-    public async Task<List<object?[]>> RowsAsync(string sql, CancellationToken ct, params object[] args)
-    {
-        await using var connection = new NpgsqlConnection(ConnectionString);
-        await connection.OpenAsync(ct);
-        await using var command = new NpgsqlCommand(sql, connection);
-        foreach (var arg in args)
-        {
-            command.Parameters.Add(new NpgsqlParameter { Value = arg });
-        }
-
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        var rows = new List<object?[]>();
-        while (await reader.ReadAsync(ct))
-        {
-            var row = new object?[reader.FieldCount];
-            for (var i = 0; i < row.Length; i++)
-            {
-                row[i] = await reader.IsDBNullAsync(i, ct) ? null : reader.GetValue(i);
-            }
-
-            rows.Add(row);
-        }
-
-        return rows;
-    }
+    public Task<List<object?[]>> RowsAsync(string sql, CancellationToken ct, params object[] args) => SqlQueries.RowsAsync(ConnectionString, sql, ct, args);
 
     /// <summary>Storable, untracked SKUs of the seed (product_product.default_code), lowest ids first.</summary>
     public async Task<List<string>> SkusAsync(int count, CancellationToken ct) =>
@@ -106,23 +72,7 @@ internal sealed class OdooScope : IAsyncDisposable
     {
         await using var connection = new NpgsqlConnection(ConnectionString);
         await connection.OpenAsync(ct);
-        await using var command = new NpgsqlCommand(
-            """
-            WITH t AS (
-                INSERT INTO product_template (name, detailed_type, type, categ_id, list_price, sale_ok, purchase_ok, uom_id, uom_po_id, active,
-                                              default_code, sale_line_warn, invoice_policy, sale_delay, tracking, create_uid, create_date, write_uid, write_date)
-                SELECT '{"en_US": "Standard delivery"}'::jsonb, 'service', 'service', (SELECT min(id) FROM product_category), 0, false, false,
-                       u.id, u.id, true, 'Delivery_007', 'no-message', 'order', 0, 'none', 1, now(), 1, now()
-                FROM uom_uom u ORDER BY u.id LIMIT 1
-                RETURNING id)
-            , p AS (
-                INSERT INTO product_product (default_code, active, product_tmpl_id, create_uid, create_date, write_uid, write_date)
-                SELECT 'Delivery_007', true, t.id, 1, now(), 1, now() FROM t RETURNING id)
-            , x AS (
-                INSERT INTO ir_model_data (module, name, model, res_id, noupdate) SELECT 'delivery', 'product_product_delivery', 'product.product', p.id, true FROM p)
-            SELECT id FROM p
-            """, connection);
-        return (int)(await command.ExecuteScalarAsync(ct))!;
+        return await StandardDelivery.InstallAsync(connection, ct);
     }
 
     /// <summary>
