@@ -67,6 +67,9 @@ public sealed partial class AvailabilityProjector : IProjector
 
     public IReadOnlyList<string> Topics { get; }
 
+    /// <summary>A product's value folds its quants, moves and sale lines, keyed by their own ids over every partition.</summary>
+    public bool SpansPartitions => true;
+
     /// <summary>Values that changed (and so went to the outbox and the analytics topic) since start.</summary>
     public long ValuesChanged => Interlocked.Read(ref _valuesChanged);
 

@@ -13,6 +13,14 @@ public interface IProjector
 
     IReadOnlyList<string> Topics { get; }
 
+    /// <summary>
+    /// True when the projector's state spans partitions (a value folds records of several partitions, as availability
+    /// folds a product's quants keyed by quant): one instance must apply every partition, so the runner assigns them all
+    /// itself at the stored positions instead of sharing them out in a consumer group, and so starts without waiting
+    /// for a group join. False (the default): partitions are shared out in the group <c>{GroupPrefix}.{Name}</c>.
+    /// </summary>
+    bool SpansPartitions => false;
+
     /// <summary>Creates the projection's tables if missing (own transaction).</summary>
     Task EnsureSchemaAsync(NpgsqlConnection connection, CancellationToken ct);
 

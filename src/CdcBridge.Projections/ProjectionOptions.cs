@@ -24,6 +24,19 @@ public sealed record ProjectionOptions
     /// <summary>Largest batch applied in one transaction.</summary>
     public int MaxBatchSize { get; init; } = 2_000;
 
+    /// <summary>
+    /// Largest batch while at least this many records are behind (a rebuild, a long outage): fewer, larger
+    /// transactions, and a row a projector stores is written once per batch however often it changed in it. Live
+    /// batches stay at <see cref="MaxBatchSize"/>. Below <see cref="MaxBatchSize"/> it changes nothing.
+    /// </summary>
+    public int CatchUpBatchSize { get; init; } = 20_000;
+
+    /// <summary>
+    /// For a projector that <see cref="IProjector.SpansPartitions"/>: how often the runner looks for partitions of its
+    /// topics that appeared since (a topic created or grown), which a consumer group would otherwise have assigned.
+    /// </summary>
+    public TimeSpan PartitionRefreshInterval { get; init; } = TimeSpan.FromSeconds(5);
+
     /// <summary>How long the loop waits for a first record before it looks at stopping again.</summary>
     public TimeSpan PollTimeout { get; init; } = TimeSpan.FromMilliseconds(100);
 

@@ -9,10 +9,14 @@ namespace CdcBridge.Projections;
 
 /// <summary>
 /// The one receive loop of a projector: polls a batch, decodes it (Avro via the registry), lets the projector apply it
-/// and advances the stored positions in the same PostgreSQL transaction (guarded against a stale writer). Kafka's own
-/// committed offsets are informative only; on assignment the consumer seeks to the stored positions. A failed batch is
-/// rolled back, the projector reloads its state, the consumer seeks back and the batch is retried after a jittered
-/// backoff. A record that cannot be decoded or applied is parked with its reason and its partition moves on.
+/// and advances the stored positions in the same PostgreSQL transaction (guarded against a stale writer and against
+/// one of an older epoch). Kafka's own committed offsets are informative only; on assignment the consumer seeks to the
+/// stored positions. Partitions are shared out in a consumer group, or, for a projector whose state
+/// <see cref="IProjector.SpansPartitions"/>, all assigned to this runner (no group join to wait for; new partitions are
+/// looked for every <see cref="ProjectionOptions.PartitionRefreshInterval"/>). A failed batch is rolled back, the
+/// projector reloads its state and the batch is retried after a jittered backoff. A record that cannot be decoded or
+/// applied is parked with its reason and its partition moves on. While far behind, batches grow to
+/// <see cref="ProjectionOptions.CatchUpBatchSize"/>.
 /// </summary>
 public sealed partial class ProjectionRunner : IAsyncDisposable
 {
@@ -91,7 +95,11 @@ public sealed partial class ProjectionRunner : IAsyncDisposable
             .SetPartitionsRevokedHandler((_, partitions) => Revoked(partitions))
             .SetErrorHandler((_, error) => LogKafkaError(_logger, _projector.Name, error.Code.ToString(), error.Reason))
             .Build();
-        _consumer.Subscribe(_projector.Topics);
+        if (!_projector.SpansPartitions)
+        {
+            _consumer.Subscribe(_projector.Topics);
+        }
+
         ProjectionMetrics.RegisterLag(_projector.Name, Lag);
         _loop = Task.Run(RunAsync, CancellationToken.None);
     }
@@ -144,6 +152,12 @@ public sealed partial class ProjectionRunner : IAsyncDisposable
         {
             var next = NextCommit;
             var positions = Positions;
+            if (Status.Halted)
+            {
+                await _loop;
+                throw new InvalidOperationException($"Projector '{Name}' halted before catching up. {Status.LastError}".TrimEnd());
+            }
+
             if (targets.All(t => t.Value == 0 || (positions.TryGetValue(t.Key, out var p) && p >= t.Value)))
             {
                 return;
@@ -223,7 +237,9 @@ public sealed partial class ProjectionRunner : IAsyncDisposable
 
         await StopAsync();
         ProjectionMetrics.UnregisterLag(_projector.Name);
-        _consumer?.Dispose();
+        var consumer = _consumer;
+        _consumer = null; // Status keeps answering (lag 0) once the consumer is gone
+        consumer?.Dispose();
         _stop.Dispose();
         _abort.Dispose();
     }
@@ -231,14 +247,48 @@ public sealed partial class ProjectionRunner : IAsyncDisposable
     private async Task RunAsync()
     {
         var consumer = _consumer!;
+        long? lookedForPartitions = null;
+        ConsumeException? pollFailure = null;
+
+        // The next batch, polled and being decoded on another thread while the one before it is applied.
+        (List<ConsumeResult<byte[]?, byte[]?>> Polled, Task<List<Decoded>> Decoding)? ahead = null;
         try
         {
             while (!_stop.IsCancellationRequested)
             {
+                if (_projector.SpansPartitions
+                    && (lookedForPartitions is not { } looked || _time.GetElapsedTime(looked) >= _options.PartitionRefreshInterval))
+                {
+                    // Between batches: everything applied is stored; re-assigned at the stored positions, the consumer
+                    // fetches what was polled ahead again.
+                    if (AssignPartitions(consumer) && ahead is { } dropped)
+                    {
+                        Observe(dropped.Decoding);
+                        ahead = null;
+                    }
+
+                    lookedForPartitions = _time.GetTimestamp();
+                }
+
                 List<ConsumeResult<byte[]?, byte[]?>> polled;
+                Task<List<Decoded>>? decoding = null;
                 try
                 {
-                    polled = Poll(consumer);
+                    if (pollFailure is { } failure)
+                    {
+                        pollFailure = null;
+                        throw failure; // met while polling ahead, after the batch before it
+                    }
+
+                    if (ahead is { } next)
+                    {
+                        (polled, decoding) = next;
+                        ahead = null;
+                    }
+                    else
+                    {
+                        polled = Poll(consumer, BatchSize(Lag()), _options.PollTimeout, ref pollFailure);
+                    }
                 }
                 catch (ConsumeException ex) when (ex.Error.Code == ErrorCode.Local_AutoOffsetReset)
                 {
@@ -265,11 +315,38 @@ public sealed partial class ProjectionRunner : IAsyncDisposable
                     continue;
                 }
 
-                await ApplyWithRetryAsync(consumer, polled);
+                // Far enough behind that the next batch is full whenever it is polled: it is polled now (no waiting) and
+                // decoded while this one is applied. Nearer the end it is polled after, so that it takes in what came meanwhile.
+                var behind = Lag() - polled.Count;
+                if (behind >= BatchSize(behind))
+                {
+                    try
+                    {
+                        var following = Poll(consumer, BatchSize(behind), TimeSpan.Zero, ref pollFailure);
+                        if (following.Count > 0)
+                        {
+                            ahead = (following, Task.Run(() => DecodeAsync(following)));
+                        }
+                    }
+                    catch (ConsumeException ex)
+                    {
+                        pollFailure ??= ex;
+                    }
+                }
+
+                if (!await ApplyWithRetryAsync(consumer, polled, decoding))
+                {
+                    break;
+                }
             }
         }
         finally
         {
+            if (ahead is { } unused)
+            {
+                Observe(unused.Decoding);
+            }
+
             try
             {
                 consumer.Close();
@@ -286,19 +363,45 @@ public sealed partial class ProjectionRunner : IAsyncDisposable
         }
     }
 
-    private List<ConsumeResult<byte[]?, byte[]?>> Poll(IConsumer<byte[]?, byte[]?> consumer)
+    /// <summary>
+    /// With at least <see cref="ProjectionOptions.CatchUpBatchSize"/> records <paramref name="behind"/>, batches of that
+    /// size; otherwise <see cref="ProjectionOptions.MaxBatchSize"/>.
+    /// </summary>
+    private int BatchSize(long behind) =>
+        behind >= _options.CatchUpBatchSize ? Math.Max(_options.CatchUpBatchSize, _options.MaxBatchSize) : _options.MaxBatchSize;
+
+    /// <summary>A decode nobody will wait for: its failure (the records are polled and decoded again) is only observed.</summary>
+    private static void Observe(Task task) =>
+        _ = task.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+
+    /// <summary>
+    /// Up to <paramref name="size"/> records, waiting up to <paramref name="wait"/> for the first. An error met after some
+    /// records were polled is kept in <paramref name="failure"/> (for the next poll to raise) and those records returned:
+    /// the consumer has moved past them, so they must be applied.
+    /// </summary>
+    private static List<ConsumeResult<byte[]?, byte[]?>> Poll(IConsumer<byte[]?, byte[]?> consumer, int size, TimeSpan wait, ref ConsumeException? failure)
     {
         var polled = new List<ConsumeResult<byte[]?, byte[]?>>();
-        var first = consumer.Consume(_options.PollTimeout);
+        var first = consumer.Consume(wait);
         if (first is null || first.IsPartitionEOF)
         {
             return polled;
         }
 
         polled.Add(first);
-        while (polled.Count < _options.MaxBatchSize)
+        while (polled.Count < size)
         {
-            var next = consumer.Consume(TimeSpan.Zero);
+            ConsumeResult<byte[]?, byte[]?>? next;
+            try
+            {
+                next = consumer.Consume(TimeSpan.Zero);
+            }
+            catch (ConsumeException ex)
+            {
+                failure ??= ex;
+                break;
+            }
+
             if (next is null)
             {
                 break;
@@ -313,8 +416,14 @@ public sealed partial class ProjectionRunner : IAsyncDisposable
         return polled;
     }
 
-    private async Task ApplyWithRetryAsync(IConsumer<byte[]?, byte[]?> consumer, List<ConsumeResult<byte[]?, byte[]?>> polled)
+    /// <summary>
+    /// Applies the batch (decoded by <paramref name="decoding"/> if it was decoded ahead), retrying until it is applied;
+    /// false when the projection must halt (rebuilt by another instance).
+    /// </summary>
+    private async Task<bool> ApplyWithRetryAsync(IConsumer<byte[]?, byte[]?> consumer, List<ConsumeResult<byte[]?, byte[]?>> polled,
+        Task<List<Decoded>>? decoding)
     {
+        List<Decoded>? decoded = null;
         lock (_gate)
         {
             // Below the stored position: another writer applied these already.
@@ -323,7 +432,12 @@ public sealed partial class ProjectionRunner : IAsyncDisposable
 
         if (polled.Count == 0)
         {
-            return;
+            if (decoding is not null)
+            {
+                Observe(decoding);
+            }
+
+            return true;
         }
 
         while (true)
@@ -331,7 +445,16 @@ public sealed partial class ProjectionRunner : IAsyncDisposable
             var started = Stopwatch.GetTimestamp();
             try
             {
-                var applied = await ApplyAsync(polled, _abort.Token);
+                if (decoded is null)
+                {
+                    // Decoded ahead: only the records still to apply; a failed decode (registry unreachable) is retried here.
+                    var offsets = polled.Select(p => (p.Topic, p.Partition.Value, p.Offset.Value)).ToHashSet();
+                    var all = await (decoding ?? DecodeAsync(polled));
+                    decoding = null;
+                    decoded = all.Count == polled.Count ? all : all.Where(d => offsets.Contains((d.Result.Topic, d.Result.Partition.Value, d.Result.Offset.Value))).ToList();
+                }
+
+                var applied = await ApplyAsync(decoded, _abort.Token);
                 var elapsed = Stopwatch.GetElapsedTime(started);
                 foreach (var last in polled.GroupBy(r => r.TopicPartition).Select(g => g.Last()))
                 {
@@ -361,16 +484,30 @@ public sealed partial class ProjectionRunner : IAsyncDisposable
 
                 _projector.Committed(applied);
                 signal.TrySetResult();
-                return;
+                return true;
             }
             catch (OperationCanceledException) when (_abort.IsCancellationRequested)
             {
                 throw;
             }
+            catch (StaleProjectionWriterException ex) when (ex.Rebuilt)
+            {
+                // Retrying would reload the new generation's state and write into it with this one's records and code.
+                var message = $"{ex.Message} This instance stops; start it with the new epoch.";
+                lock (_gate)
+                {
+                    _lastError = message;
+                    _halted = true;
+                }
+
+                LogHalted(_logger, _projector.Name, message);
+                return false;
+            }
 #pragma warning disable CA1031 // the loop must survive any batch failure: it reloads, seeks back and retries
             catch (Exception ex)
 #pragma warning restore CA1031
             {
+                decoding = null;
                 int failures;
                 lock (_gate)
                 {
@@ -402,6 +539,7 @@ public sealed partial class ProjectionRunner : IAsyncDisposable
 
                 // Another writer may have moved on: drop the records it already applied.
                 polled = Reread(polled);
+                decoded = decoded?.Where(d => d.Result.Offset.Value >= StoredOf(d.Result)).ToList();
                 if (polled.Count == 0)
                 {
                     lock (_gate)
@@ -409,7 +547,7 @@ public sealed partial class ProjectionRunner : IAsyncDisposable
                         _failures = 0; // resolved: another writer had applied them
                     }
 
-                    return;
+                    return true;
                 }
             }
         }
@@ -430,10 +568,18 @@ public sealed partial class ProjectionRunner : IAsyncDisposable
         return polled.Where(p => p.Offset.Value >= stored[(p.Topic, p.Partition.Value)]).ToList();
     }
 
-    private async Task<ProjectionBatch> ApplyAsync(List<ConsumeResult<byte[]?, byte[]?>> polled, CancellationToken ct)
+    private long StoredOf(ConsumeResult<byte[]?, byte[]?> result)
     {
-        var records = new List<ConsumedRecord>(polled.Count);
-        var undecodable = new List<ParkedRecord>();
+        lock (_gate)
+        {
+            return _stored.GetValueOrDefault((result.Topic, result.Partition.Value));
+        }
+    }
+
+    /// <summary>Decodes keys and values (Avro via the registry); a record the registry or codec rejects for good is marked to be parked.</summary>
+    private async Task<List<Decoded>> DecodeAsync(List<ConsumeResult<byte[]?, byte[]?>> polled)
+    {
+        var decoded = new List<Decoded>(polled.Count);
         foreach (var result in polled)
         {
             var message = result.Message;
@@ -444,24 +590,31 @@ public sealed partial class ProjectionRunner : IAsyncDisposable
                     : message.Key.Length < ConfluentWireFormat.HeaderSize || message.Key[0] != ConfluentWireFormat.MagicByte ? message.Key
                     : await _deserializer.DeserializeAsync(message.Key, false, new SerializationContext(MessageComponentType.Key, result.Topic));
                 var value = message.Value is null ? null : await _deserializer.DeserializeAsync(message.Value, false, new SerializationContext(MessageComponentType.Value, result.Topic));
-                records.Add(new ConsumedRecord(result.Topic, result.Partition.Value, result.Offset.Value, message.Timestamp.UtcDateTime, message.Key, message.Value, key, value));
+                decoded.Add(new Decoded(result, new ConsumedRecord(result.Topic, result.Partition.Value, result.Offset.Value, message.Timestamp.UtcDateTime, message.Key, message.Value, key, value), null));
             }
             catch (Exception ex) when (ex is InvalidDataException or Avro.Generic.AvroTypeException or SchemaRegistryException or FormatException)
             {
-                // A record the registry or codec rejects for good: set aside, never block the partition.
-                undecodable.Add(new ParkedRecord(
+                // Set aside, never block the partition.
+                decoded.Add(new Decoded(result,
                     new ConsumedRecord(result.Topic, result.Partition.Value, result.Offset.Value, message.Timestamp.UtcDateTime, message.Key, message.Value, null, null),
                     $"Undecodable record: {ex.Message}"));
             }
         }
 
+        return decoded;
+    }
+
+    private async Task<ProjectionBatch> ApplyAsync(List<Decoded> decoded, CancellationToken ct)
+    {
+        var records = decoded.Where(d => d.Undecodable is null).Select(d => d.Record).ToList();
+        var undecodable = decoded.Where(d => d.Undecodable is not null).Select(d => new ParkedRecord(d.Record, d.Undecodable!)).ToList();
         var moves = new List<(string, int, long, long)>();
         List<KeyValuePair<(string Topic, int Partition), long>> after;
         lock (_gate)
         {
-            foreach (var group in polled.GroupBy(r => (r.Topic, r.Partition.Value)))
+            foreach (var group in decoded.GroupBy(d => (d.Result.Topic, d.Result.Partition.Value)))
             {
-                moves.Add((group.Key.Topic, group.Key.Value, _stored.GetValueOrDefault(group.Key), group.Last().Offset.Value + 1));
+                moves.Add((group.Key.Topic, group.Key.Value, _stored.GetValueOrDefault(group.Key), group.Last().Result.Offset.Value + 1));
             }
 
             var positions = new Dictionary<(string Topic, int Partition), long>(_stored);
@@ -484,7 +637,7 @@ public sealed partial class ProjectionRunner : IAsyncDisposable
 
         await _projector.ApplyAsync(batch, ct);
         await ProjectionStore.ParkAsync(connection, tx, _projector.Name, batch.Parked, ct);
-        await ProjectionStore.AdvanceAsync(connection, tx, _projector.Name, moves, ct);
+        await ProjectionStore.AdvanceAsync(connection, tx, _projector.Name, _options.Epoch, moves, ct);
         await tx.CommitAsync(ct);
         foreach (var parked in batch.Parked)
         {
@@ -500,6 +653,58 @@ public sealed partial class ProjectionRunner : IAsyncDisposable
         }
 
         return batch;
+    }
+
+    /// <summary>
+    /// For a projector that spans partitions: every partition of its topics, assigned at its stored position. Partitions
+    /// not seen before (all at the first call; later a topic created or grown) are claimed in the database; the others
+    /// resume where this runner stored them, so calling it between batches loses and repeats nothing. True when it
+    /// assigned anew.
+    /// </summary>
+    private bool AssignPartitions(IConsumer<byte[]?, byte[]?> consumer)
+    {
+        try
+        {
+            List<(string Topic, int Partition)> found;
+            using (var admin = new DependentAdminClientBuilder(consumer.Handle).Build())
+            {
+                // Every topic's metadata: asking for one by name would have a broker that auto-creates topics create it.
+                // A topic not created yet is looked for again at the next interval.
+                var topics = _projector.Topics.ToHashSet(StringComparer.Ordinal);
+                found = admin.GetMetadata(TimeSpan.FromSeconds(10)).Topics
+                    .Where(t => topics.Contains(t.Topic) && !t.Error.IsError)
+                    .SelectMany(t => t.Partitions.Select(p => (t.Topic, p.PartitionId)))
+                    .ToList();
+            }
+
+            var assigned = consumer.Assignment.Select(p => (p.Topic, p.Partition.Value)).ToHashSet();
+            var fresh = found.Where(p => !assigned.Contains(p)).ToList();
+            if (fresh.Count == 0)
+            {
+                return false;
+            }
+
+            var claimed = ProjectionStore.ClaimPartitions(_options.ConnectionString, _projector.Name, fresh);
+            List<TopicPartitionOffset> assignment;
+            lock (_gate)
+            {
+                foreach (var (key, value) in claimed)
+                {
+                    _stored[key] = value;
+                }
+
+                assignment = assigned.Concat(fresh).Select(p => new TopicPartitionOffset(p.Item1, p.Item2, new Offset(_stored[p]))).ToList();
+            }
+
+            consumer.Assign(assignment);
+            LogAssigned(_logger, _projector.Name, assignment.Count);
+            return true;
+        }
+        catch (Exception ex) when (ex is KafkaException or NpgsqlException)
+        {
+            LogKafkaError(_logger, _projector.Name, "AssignPartitions", ex.Message); // looked for again at the next interval
+            return false;
+        }
     }
 
     private List<TopicPartitionOffset> Assigned(List<TopicPartition> partitions)
@@ -570,9 +775,9 @@ public sealed partial class ProjectionRunner : IAsyncDisposable
                     lag += Math.Max(0, high.Value - next);
                 }
             }
-            catch (KafkaException)
+            catch (Exception ex) when (ex is KafkaException or ObjectDisposedException)
             {
-                // not known yet
+                // not known yet, or the runner is being disposed
             }
         }
 
@@ -590,6 +795,9 @@ public sealed partial class ProjectionRunner : IAsyncDisposable
     }
 
     private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>A polled record, decoded, or the reason it cannot be (it is parked).</summary>
+    private sealed record Decoded(ConsumeResult<byte[]?, byte[]?> Result, ConsumedRecord Record, string? Undecodable);
 
     [LoggerMessage(1, LogLevel.Warning, "Projector {Projector}: epoch {Stored} differs from {Current}; state reset, rebuilding from the start of the topics")]
     private static partial void LogRebuild(ILogger logger, string projector, string stored, string current);

@@ -108,8 +108,11 @@ internal static class ProjectionStore
         command.Parameters.Add(new() { Value = list.Select(p => p.Partition).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Integer });
     }
 
-    /// <summary>Moves each partition's position from its expected value to its new one, or throws if another writer moved it.</summary>
-    public static async Task AdvanceAsync(NpgsqlConnection connection, NpgsqlTransaction tx, string projector,
+    /// <summary>
+    /// Moves each partition's position from its expected value to its new one, or throws if another writer moved it or
+    /// the projection was reset under another epoch since (a rebuild by another instance: <see cref="StaleProjectionWriterException.Rebuilt"/>).
+    /// </summary>
+    public static async Task AdvanceAsync(NpgsqlConnection connection, NpgsqlTransaction tx, string projector, string epoch,
         IReadOnlyList<(string Topic, int Partition, long Expected, long Next)> moves, CancellationToken ct)
     {
         await using var command = new NpgsqlCommand(
@@ -118,13 +121,22 @@ internal static class ProjectionStore
             UPDATE projections.progress p SET next_offset = i.next, updated_at = now()
             FROM input i
             WHERE p.projector = $1 AND p.topic = i.topic AND p.partition = i.partition AND p.next_offset = i.expected
+              AND EXISTS (SELECT 1 FROM projections.epoch e WHERE e.projector = $1 AND e.epoch = $6)
             """, connection, tx);
         command.Parameters.Add(new() { Value = projector });
         command.Parameters.Add(new() { Value = moves.Select(m => m.Topic).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
         command.Parameters.Add(new() { Value = moves.Select(m => m.Partition).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Integer });
         command.Parameters.Add(new() { Value = moves.Select(m => m.Expected).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bigint });
         command.Parameters.Add(new() { Value = moves.Select(m => m.Next).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bigint });
+        command.Parameters.Add(new() { Value = epoch });
         var updated = await command.ExecuteNonQueryAsync(ct);
+        if (updated != moves.Count && await ReadEpochAsync(connection, projector, ct) is var current && current != epoch)
+        {
+            throw new StaleProjectionWriterException(
+                $"Projector '{projector}' was reset under epoch '{current ?? "(none)"}' since this writer started with '{epoch}': another instance is rebuilding it; the batch is rolled back.")
+            { Rebuilt = true };
+        }
+
         if (updated != moves.Count)
         {
             throw new StaleProjectionWriterException(

@@ -19,4 +19,10 @@ public sealed class StaleProjectionWriterException : Exception
         : base(message, innerException)
     {
     }
+
+    /// <summary>
+    /// The projection was reset under another epoch since this writer started (another instance rebuilt it): this
+    /// writer's records and code are of the old generation and must not write again.
+    /// </summary>
+    public bool Rebuilt { get; init; }
 }

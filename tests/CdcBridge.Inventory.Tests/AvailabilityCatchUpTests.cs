@@ -152,6 +152,105 @@ public sealed class AvailabilityCatchUpTests(RegistryInfrastructure fixture)
         pipeline.Runner.Status.Parked.Should().Be(0);
     }
 
+    [Fact]
+    public async Task A_crash_inside_a_large_catch_up_batch_loses_nothing_the_next_projector_applies_it_again_and_shopify_gets_the_final_values()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var pipeline = await AvailabilityPipeline.StartAsync(fixture, ct);
+        await pipeline.SettleAsync(ct);
+        var picked = await SellingQuantsAsync(pipeline, 12, ct);
+
+        await pipeline.StopProjectionAsync();
+        await ExecuteAsync(pipeline.Odoo,
+            $"""
+            DO $$ DECLARE q int; BEGIN
+              FOREACH q IN ARRAY ARRAY[{string.Join(", ", picked.Select(p => p.Quant))}] LOOP
+                FOR i IN 1..10 LOOP UPDATE stock_quant SET quantity = quantity + 1 WHERE id = q; END LOOP;
+                FOR i IN 1..30 LOOP UPDATE stock_quant SET in_date = in_date WHERE id = q; END LOOP;
+              END LOOP;
+            END $$
+            """, ct);
+        await pipeline.CapturedAsync(TimeSpan.FromSeconds(60), ct);
+
+        // Far behind, the runner applies batches of up to 60 records (live ones: 5) and the projector defers values while
+        // more than 20 are behind. The process dies in the second large batch, once the projector stored its rows in the
+        // transaction and before it committed: the first one committed positions past rows and values of its own.
+        CrashInLargeBatch? crasher = null;
+        await pipeline.RestartProjectionAsync(new ProjectionRestart
+        {
+            CatchUpThreshold = 20,
+            MaxBatchSize = 5,
+            CatchUpBatchSize = 60,
+            DrainTimeout = TimeSpan.FromMilliseconds(200),
+            Wrap = projector => crasher = new CrashInLargeBatch(projector, largerThan: 5, crashAt: 2),
+        }, ct);
+        await Task.WhenAny(crasher!.Crashed.Task, pipeline.Runner.Completion).WaitAsync(TimeSpan.FromSeconds(120), ct);
+        crasher.Crashed.Task.IsCompleted.Should().BeTrue($"the runner applied large batches while far behind ({pipeline.Runner.Status})");
+        crasher.CommittedSizes.Where(size => size > 5).Should().ContainSingle("one large batch committed before the crash");
+
+        // A new process from the stored state and positions, with the default sizes: the crashed batch is applied again.
+        await pipeline.RestartProjectionAsync(new ProjectionRestart(), ct);
+        await pipeline.SettleAsync(ct);
+
+        foreach (var (sku, _, before) in picked)
+        {
+            pipeline.Shopify.Level(sku, pipeline.WarehouseLocationId).OnHand.Should().Be(before + 10, $"{sku} took 10 units, whichever batch carried them");
+            pipeline.Projector.ValueOf(new AvailabilityKey(pipeline.Shopify.ShopDomain, sku, pipeline.WarehouseLocationId)).Should().Be((int)(before + 10));
+        }
+
+        var oracle = OracleAvailability.Compute(await OracleAvailability.LoadAsync(pipeline.Odoo, ct),
+            [new OracleStore(pipeline.Shopify.ShopDomain, [new OracleLocation(pipeline.WarehouseLocationId, ["WH"], [])])], []);
+        foreach (var level in pipeline.Shopify.Inventory().Where(l => l.LocationId == ShopifyGid.Location(pipeline.WarehouseLocationId)))
+        {
+            level.OnHand.Should().Be(oracle[(pipeline.Shopify.ShopDomain, level.Sku, pipeline.WarehouseLocationId)].OnHand, $"Shopify {level.Sku} holds the policy's value");
+        }
+
+        pipeline.Runner.Status.Parked.Should().Be(0);
+    }
+
+    /// <summary>
+    /// Passes batches to the availability projector and kills the process in the <c>crashAt</c>-th batch larger than
+    /// <c>largerThan</c> records (a catch-up batch), once the projector applied it in the transaction: it hangs until the
+    /// runner gives up on it and rolls it back.
+    /// </summary>
+    private sealed class CrashInLargeBatch(AvailabilityProjector inner, int largerThan, int crashAt) : IProjector
+    {
+        private int _large;
+
+        /// <summary>Sizes of the batches that committed.</summary>
+        public List<int> CommittedSizes { get; } = [];
+
+        public TaskCompletionSource Crashed { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public string Name => inner.Name;
+
+        public IReadOnlyList<string> Topics => inner.Topics;
+
+        public bool SpansPartitions => inner.SpansPartitions;
+
+        public Task EnsureSchemaAsync(NpgsqlConnection connection, CancellationToken ct) => inner.EnsureSchemaAsync(connection, ct);
+
+        public Task ResetAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken ct) => inner.ResetAsync(connection, transaction, ct);
+
+        public Task LoadAsync(NpgsqlConnection connection, CancellationToken ct) => inner.LoadAsync(connection, ct);
+
+        public async Task ApplyAsync(ProjectionBatch batch, CancellationToken ct)
+        {
+            await inner.ApplyAsync(batch, ct);
+            if (batch.Records.Count > largerThan && ++_large == crashAt)
+            {
+                Crashed.TrySetResult();
+                await Task.Delay(Timeout.InfiniteTimeSpan, ct); // hangs: the runner's drain timeout aborts the batch
+            }
+        }
+
+        public void Committed(ProjectionBatch batch)
+        {
+            CommittedSizes.Add(batch.Records.Count);
+            inner.Committed(batch);
+        }
+    }
+
     /// <summary>
     /// Passes batches to the availability projector, and kills the process at the worst moment of a catch-up: in the
     /// batch that would write the deferred values (the first within the threshold after a deferring one), once the
@@ -168,6 +267,8 @@ public sealed class AvailabilityCatchUpTests(RegistryInfrastructure fixture)
         public string Name => inner.Name;
 
         public IReadOnlyList<string> Topics => inner.Topics;
+
+        public bool SpansPartitions => inner.SpansPartitions;
 
         public Task EnsureSchemaAsync(NpgsqlConnection connection, CancellationToken ct) => inner.EnsureSchemaAsync(connection, ct);
 

@@ -42,6 +42,9 @@ internal sealed record ProjectionRestart
 
     public int MaxBatchSize { get; init; } = 2_000;
 
+    /// <summary>The runner's batch size while far behind (<see cref="ProjectionOptions.CatchUpBatchSize"/>).</summary>
+    public int CatchUpBatchSize { get; init; } = 20_000;
+
     /// <summary>How long the runner being replaced may finish its batch in flight before it is aborted (rolled back).</summary>
     public TimeSpan DrainTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
@@ -191,7 +194,7 @@ internal sealed class AvailabilityPipeline : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(restart);
         var old = Runner;
-        var options = _runnerOptions! with { MaxBatchSize = restart.MaxBatchSize, DrainTimeout = restart.DrainTimeout };
+        var options = _runnerOptions! with { MaxBatchSize = restart.MaxBatchSize, CatchUpBatchSize = restart.CatchUpBatchSize, DrainTimeout = restart.DrainTimeout };
         await old.DisposeAsync();
         var projectorOptions = ProjectorOptions with { CatchUpThreshold = restart.CatchUpThreshold };
         var projector = new AvailabilityProjector(projectorOptions, Stores, _registry!, NullLogger.Instance);

@@ -8,7 +8,10 @@ using Npgsql;
 
 namespace CdcBridge.Projections.Tests;
 
-/// <summary>The receive loop against the embedded broker and PostgreSQL: exactly-once application, parking, guard, retries.</summary>
+/// <summary>
+/// The receive loop against the embedded broker and PostgreSQL: exactly-once application, parking, guard, retries; with
+/// partitions shared out in a consumer group, and assigned all to one runner for a projector that spans partitions.
+/// </summary>
 public sealed class ProjectionRunnerTests(RegistryInfrastructure fixture) : IAsyncLifetime
 {
     private static readonly AvroSchema Schema = AvroSchema.Parse("""{"type":"record","name":"Item","namespace":"test","fields":[{"name":"name","type":"string"}]}""");
@@ -39,14 +42,16 @@ public sealed class ProjectionRunnerTests(RegistryInfrastructure fixture) : IAsy
         GroupPrefix = UniqueName.For("g"),
     };
 
-    private async Task ProduceAsync(IEnumerable<string> names)
+    private Task ProduceAsync(IEnumerable<string> names) => ProduceAsync(_topic, names);
+
+    private async Task ProduceAsync(string topic, IEnumerable<string> names)
     {
         var serializer = new AvroSerializer(_registry!, Schema);
         using var producer = new ProducerBuilder<string, byte[]>(new ProducerConfig { BootstrapServers = fixture.Infrastructure.KafkaBootstrap }).Build();
         foreach (var name in names)
         {
-            var value = await serializer.SerializeAsync(new Dictionary<string, object?> { ["name"] = name }, new SerializationContext(MessageComponentType.Value, _topic));
-            await producer.ProduceAsync(_topic, new Message<string, byte[]> { Key = name, Value = value });
+            var value = await serializer.SerializeAsync(new Dictionary<string, object?> { ["name"] = name }, new SerializationContext(MessageComponentType.Value, topic));
+            await producer.ProduceAsync(topic, new Message<string, byte[]> { Key = name, Value = value });
         }
     }
 
@@ -54,6 +59,21 @@ public sealed class ProjectionRunnerTests(RegistryInfrastructure fixture) : IAsy
     {
         using var producer = new ProducerBuilder<string, byte[]>(new ProducerConfig { BootstrapServers = fixture.Infrastructure.KafkaBootstrap }).Build();
         await producer.ProduceAsync(_topic, new Message<string, byte[]> { Key = "raw", Value = value });
+    }
+
+    private async Task<Dictionary<string, string>> AppliedByAsync()
+    {
+        await using var connection = new NpgsqlConnection(_database);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("SELECT name, by FROM tally", connection);
+        await using var reader = await command.ExecuteReaderAsync();
+        var result = new Dictionary<string, string>();
+        while (await reader.ReadAsync())
+        {
+            result[reader.GetString(0)] = reader.GetString(1);
+        }
+
+        return result;
     }
 
     private async Task<Dictionary<string, int>> TallyAsync()
@@ -108,19 +128,21 @@ public sealed class ProjectionRunnerTests(RegistryInfrastructure fixture) : IAsy
         }
     }
 
-    [Fact]
-    public async Task Every_record_is_applied_exactly_once_across_a_restart()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Every_record_is_applied_exactly_once_across_a_restart(bool spans)
     {
         var names = Enumerable.Range(0, 120).Select(i => $"n{i}").ToList();
         await ProduceAsync(names.Take(80));
         var options = Options();
-        await using (var first = await StartAsync(new TallyProjector(_topic), options))
+        await using (var first = await StartAsync(new TallyProjector(_topic) { SpansPartitions = spans }, options))
         {
             await first.WaitForCaughtUpAsync(TimeSpan.FromSeconds(60), TestContext.Current.CancellationToken);
         }
 
         await ProduceAsync(names.Skip(80));
-        await using var second = await StartAsync(new TallyProjector(_topic), options);
+        await using var second = await StartAsync(new TallyProjector(_topic) { SpansPartitions = spans }, options);
         await second.WaitForCaughtUpAsync(TimeSpan.FromSeconds(60), TestContext.Current.CancellationToken);
 
         var tally = await TallyAsync();
@@ -171,11 +193,13 @@ public sealed class ProjectionRunnerTests(RegistryInfrastructure fixture) : IAsy
         runner.Status.Parked.Should().Be(2);
     }
 
-    [Fact]
-    public async Task A_failed_batch_is_rolled_back_and_applied_once_on_retry()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_failed_batch_is_rolled_back_and_applied_once_on_retry(bool spans)
     {
         await ProduceAsync(Enumerable.Range(0, 30).Select(i => $"r{i}"));
-        var projector = new TallyProjector(_topic) { FailNextBatches = 3 };
+        var projector = new TallyProjector(_topic) { FailNextBatches = 3, SpansPartitions = spans };
         await using var runner = await StartAsync(projector, Options());
         await runner.WaitForCaughtUpAsync(TimeSpan.FromSeconds(60), TestContext.Current.CancellationToken);
 
@@ -185,12 +209,14 @@ public sealed class ProjectionRunnerTests(RegistryInfrastructure fixture) : IAsy
         projector.Loads.Should().BeGreaterThanOrEqualTo(4, "the projector reloads its state after each failed batch");
     }
 
-    [Fact]
-    public async Task A_writer_whose_position_was_moved_by_another_does_not_apply_those_records_again()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_writer_whose_position_was_moved_by_another_does_not_apply_those_records_again(bool spans)
     {
         var options = Options();
         await ProduceAsync(["warmup"]);
-        await using var runner = await StartAsync(new TallyProjector(_topic), options);
+        await using var runner = await StartAsync(new TallyProjector(_topic) { SpansPartitions = spans }, options);
         await runner.WaitForCaughtUpAsync(TimeSpan.FromSeconds(60), TestContext.Current.CancellationToken);
 
         // Another instance of the projector took these partitions over, applied the next records and stored its position.
@@ -213,12 +239,14 @@ public sealed class ProjectionRunnerTests(RegistryInfrastructure fixture) : IAsy
         (await TallyAsync()).Keys.Should().BeEquivalentTo(["warmup"]);
     }
 
-    [Fact]
-    public async Task A_stored_position_outside_the_log_halts_the_projection_instead_of_silently_rereading_or_skipping()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_stored_position_outside_the_log_halts_the_projection_instead_of_silently_rereading_or_skipping(bool spans)
     {
         await ProduceAsync(["p", "q", "r"]);
         var options = Options();
-        await using (var first = await StartAsync(new TallyProjector(_topic), options))
+        await using (var first = await StartAsync(new TallyProjector(_topic) { SpansPartitions = spans }, options))
         {
             await first.WaitForCaughtUpAsync(TimeSpan.FromSeconds(60), TestContext.Current.CancellationToken);
         }
@@ -232,7 +260,7 @@ public sealed class ProjectionRunnerTests(RegistryInfrastructure fixture) : IAsy
             await command.ExecuteNonQueryAsync(TestContext.Current.CancellationToken);
         }
 
-        await using var restarted = await StartAsync(new TallyProjector(_topic), options);
+        await using var restarted = await StartAsync(new TallyProjector(_topic) { SpansPartitions = spans }, options);
         await Eventually(() => restarted.Status.Halted, () => restarted.Status.ToString());
 
         restarted.Status.LastError.Should().Contain("outside the topic's log").And.Contain("rebuild");
@@ -254,5 +282,76 @@ public sealed class ProjectionRunnerTests(RegistryInfrastructure fixture) : IAsy
         await rebuilt.WaitForCaughtUpAsync(TimeSpan.FromSeconds(60), TestContext.Current.CancellationToken);
 
         (await TallyAsync()).Should().BeEquivalentTo(new Dictionary<string, int> { ["x"] = 1, ["y"] = 1 });
+    }
+
+    [Fact]
+    public async Task A_projector_that_spans_partitions_gets_every_partition_of_every_topic_including_a_topic_created_after_it_started()
+    {
+        var later = UniqueName.For("tally-later");
+        await ProduceAsync(Enumerable.Range(0, 30).Select(i => $"a{i}"));
+        var projector = new TallyProjector(_topic) { SpansPartitions = true, Topics = [_topic, later] };
+        await using var runner = await StartAsync(projector, Options() with { PartitionRefreshInterval = TimeSpan.FromMilliseconds(100) });
+
+        // (Not WaitForCaughtUpAsync: its metadata request would have the broker create the missing topic.)
+        await Eventually(() => runner.Positions.Values.Sum() == 30, () => runner.Status.ToString());
+        runner.Positions.Keys.Should().BeEquivalentTo([(_topic, 0), (_topic, 1), (_topic, 2)], "one runner holds every partition of the topic");
+
+        // A topic that did not exist at the start: a consumer group would assign it once created, so must this runner.
+        await fixture.Infrastructure.CreateTopicAsync(later, 2, TestContext.Current.CancellationToken);
+        await ProduceAsync(later, Enumerable.Range(0, 10).Select(i => $"b{i}"));
+        await Eventually(() => runner.Positions.Where(p => p.Key.Topic == later).Sum(p => p.Value) == 10, () => runner.Status.ToString());
+
+        var tally = await TallyAsync();
+        tally.Keys.Should().BeEquivalentTo(Enumerable.Range(0, 30).Select(i => $"a{i}").Concat(Enumerable.Range(0, 10).Select(i => $"b{i}")));
+        tally.Values.Should().OnlyContain(n => n == 1);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task An_instance_of_an_older_epoch_is_fenced_by_the_guard_and_halts_once_another_instance_rebuilds_the_projection(bool spans)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await ProduceAsync(Enumerable.Range(0, 20).Select(i => $"e{i}"));
+        await using var stale = await StartAsync(new TallyProjector(_topic) { SpansPartitions = spans, Instance = "epoch 1" }, Options("1"));
+        await stale.WaitForCaughtUpAsync(TimeSpan.FromSeconds(60), ct);
+
+        // Another instance rebuilds the projection (a new epoch) while the first one still runs; then records come that
+        // both of them consume.
+        await using var rebuilt = await StartAsync(new TallyProjector(_topic) { SpansPartitions = spans, Instance = "epoch 2" },
+            Options("2") with { GroupPrefix = UniqueName.For("g") });
+        await ProduceAsync(Enumerable.Range(0, 20).Select(i => $"f{i}"));
+
+        await Eventually(() => stale.Status.Halted, () => stale.Status.ToString());
+        stale.Status.LastError.Should().Contain("reset under epoch '2'");
+        await rebuilt.WaitForCaughtUpAsync(TimeSpan.FromSeconds(60), ct);
+
+        var tally = await TallyAsync();
+        tally.Should().HaveCount(40);
+        tally.Values.Should().OnlyContain(n => n == 1, "the rebuild applied every record once, the old instance none after the reset");
+        (await AppliedByAsync()).Values.Should().OnlyContain(by => by == "epoch 2", "the guard let no batch of the old epoch commit after the reset");
+        rebuilt.Status.Halted.Should().BeFalse();
+    }
+
+    [Fact]
+    public async Task While_far_behind_the_runner_applies_larger_batches_and_back_near_the_end_the_live_size()
+    {
+        await ProduceAsync(Enumerable.Range(0, 400).Select(i => $"c{i}"));
+        var projector = new TallyProjector(_topic);
+        await using var runner = await StartAsync(projector, Options() with { CatchUpBatchSize = 100 });
+        await runner.WaitForCaughtUpAsync(TimeSpan.FromSeconds(60), TestContext.Current.CancellationToken);
+
+        List<(int Records, long Remaining)> seen;
+        lock (projector.Seen)
+        {
+            seen = [.. projector.Seen];
+        }
+
+        var tally = await TallyAsync();
+        tally.Should().HaveCount(400);
+        tally.Values.Should().OnlyContain(n => n == 1);
+        seen.Should().Contain(s => s.Records > 25, "batches grow past MaxBatchSize (25) while at least CatchUpBatchSize (100) records are behind");
+        seen.Should().OnlyContain(s => s.Records <= 100);
+        seen.Where(s => s.Records > 25).Should().OnlyContain(s => s.Records + s.Remaining >= 100, "only a batch that started at least 100 behind is a large one");
     }
 }

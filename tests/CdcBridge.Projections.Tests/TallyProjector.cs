@@ -4,8 +4,9 @@ using Npgsql;
 namespace CdcBridge.Projections.Tests;
 
 /// <summary>
-/// A projector that counts, per name, the records it applied (table <c>tally</c>), so a test can see a record applied
-/// twice or never. A record named "poison" is parked; <see cref="FailNextBatches"/> makes batches throw (after writing).
+/// A projector that counts, per name, the records it applied (table <c>tally</c>, with the <see cref="Instance"/> that
+/// applied a name last), so a test can see a record applied twice or never. A record named "poison" is parked;
+/// <see cref="FailNextBatches"/> makes batches throw (after writing).
 /// </summary>
 internal sealed class TallyProjector(string topic, string name = "tally") : IProjector
 {
@@ -17,11 +18,16 @@ internal sealed class TallyProjector(string topic, string name = "tally") : IPro
 
     public string Name { get; } = name;
 
-    public IReadOnlyList<string> Topics { get; } = [topic];
+    public IReadOnlyList<string> Topics { get; init; } = [topic];
+
+    public bool SpansPartitions { get; init; }
+
+    /// <summary>Written with every name this projector applies.</summary>
+    public string Instance { get; init; } = "";
 
     public async Task EnsureSchemaAsync(NpgsqlConnection connection, CancellationToken ct)
     {
-        await using var command = new NpgsqlCommand("CREATE TABLE IF NOT EXISTS tally (name text PRIMARY KEY, n int NOT NULL)", connection);
+        await using var command = new NpgsqlCommand("CREATE TABLE IF NOT EXISTS tally (name text PRIMARY KEY, n int NOT NULL, by text NOT NULL)", connection);
         await command.ExecuteNonQueryAsync(ct);
     }
 
@@ -54,8 +60,9 @@ internal sealed class TallyProjector(string topic, string name = "tally") : IPro
             }
 
             await using var command = new NpgsqlCommand(
-                "INSERT INTO tally (name, n) VALUES ($1, 1) ON CONFLICT (name) DO UPDATE SET n = tally.n + 1", batch.Connection, batch.Transaction);
+                "INSERT INTO tally (name, n, by) VALUES ($1, 1, $2) ON CONFLICT (name) DO UPDATE SET n = tally.n + 1, by = excluded.by", batch.Connection, batch.Transaction);
             command.Parameters.Add(new() { Value = name });
+            command.Parameters.Add(new() { Value = Instance });
             await command.ExecuteNonQueryAsync(ct);
         }
 

@@ -22,6 +22,8 @@ internal sealed class TimedProjector(IProjector inner) : IProjector
 
     public IReadOnlyList<string> Topics => inner.Topics;
 
+    public bool SpansPartitions => inner.SpansPartitions;
+
     public Task EnsureSchemaAsync(NpgsqlConnection connection, CancellationToken ct) => inner.EnsureSchemaAsync(connection, ct);
 
     public Task ResetAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken ct) => inner.ResetAsync(connection, transaction, ct);

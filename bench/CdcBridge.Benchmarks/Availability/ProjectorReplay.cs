@@ -31,7 +31,7 @@ internal static class ProjectorReplay
     }
 
     public static async Task<Result> RunAsync(IReadOnlyList<ConsumeResult<byte[]?, byte[]?>> records, ISchemaRegistryClient registry, StoreTarget target,
-        string cdcTopicPrefix, string analyticsTopic, int batchSize, long catchUpThreshold)
+        string cdcTopicPrefix, string analyticsTopic, int batchSize, int catchUpBatchSize, long catchUpThreshold)
     {
         var deserializer = new AvroDeserializer(registry);
         var analytics = new AvailabilityAnalytics(registry, analyticsTopic);
@@ -44,7 +44,7 @@ internal static class ProjectorReplay
         var consumed = 0;
         var affected = new HashSet<int>();
         var all = false;
-        foreach (var batch in records.Chunk(batchSize))
+        foreach (var batch in Batches(records, batchSize, catchUpBatchSize))
         {
             batches++;
             consumed += batch.Length;
@@ -119,6 +119,17 @@ internal static class ProjectorReplay
         }
 
         return new Result(records.Count, batches, deferred, values, Span(decode), Span(read), Span(fold), Span(recompute), Span(rowsJson), Span(inputsJson), Span(encode));
+    }
+
+    /// <summary>As the runner sizes them: <paramref name="catchUpBatchSize"/> while at least that many records are left, else <paramref name="batchSize"/>.</summary>
+    private static IEnumerable<ConsumeResult<byte[]?, byte[]?>[]> Batches(IReadOnlyList<ConsumeResult<byte[]?, byte[]?>> records, int batchSize, int catchUpBatchSize)
+    {
+        for (var at = 0; at < records.Count;)
+        {
+            var size = Math.Min(records.Count - at, records.Count - at >= catchUpBatchSize ? Math.Max(catchUpBatchSize, batchSize) : batchSize);
+            yield return Enumerable.Range(at, size).Select(i => records[i]).ToArray();
+            at += size;
+        }
     }
 
     /// <summary>AvailabilityProjector.ApplyOdooChange's fold; true when the batch needs a full recompute (topology).</summary>

@@ -15,10 +15,21 @@ namespace CdcBridge.Channels.Dispatch;
 /// (a resend after a crash or a lost answer is the same operation). Stale compare-and-set → re-read the location's
 /// levels and send again; a user error Shopify will keep giving → the entry is parked with the reason. Each store has
 /// its own dispatcher, so one store's throttle never holds another's.
+/// <para>
+/// Bursts: the first change after an idle spell opens a window (<see cref="ShopifyDispatcherOptions"/>) that stays
+/// open while the projection keeps committing and closes after a quiet gap or when its oldest change has waited the
+/// longest it may; then everything waiting leaves. Meanwhile, once more pairs wait than one call holds, full calls of
+/// pairs that changed once in the window leave at once (a pair still moving waits for its last value).
+/// </para>
 /// </summary>
 public sealed partial class ShopifyDispatcher : IAsyncDisposable
 {
     public const int MaxQuantitiesPerCall = 250;
+
+    /// <summary>A burst window looks at the outbox at most this often, however many commits notify it.</summary>
+    private static readonly TimeSpan LookInterval = TimeSpan.FromMilliseconds(20);
+
+    private static readonly TimeSpan MinimumWait = TimeSpan.FromMilliseconds(1);
 
     private readonly string _shop;
     private readonly IShopifyInventory _shopify;
@@ -35,6 +46,9 @@ public sealed partial class ShopifyDispatcher : IAsyncDisposable
 
     // Shopify answers a key it has seen with its first answer, so a retry after a stale rejection needs a new key.
     private long _staleGeneration;
+
+    // Highest outbox id a cycle or a burst window has looked at: a window counts only what came after it.
+    private long _cursor;
     private readonly CancellationTokenSource _stop = new();
     private readonly Lock _gate = new();
     private Task _loop = Task.CompletedTask;
@@ -153,23 +167,18 @@ public sealed partial class ShopifyDispatcher : IAsyncDisposable
                 while (!ct.IsCancellationRequested)
                 {
                     var started = _time.GetTimestamp();
-                    var more = await DispatchOnceAsync(ct);
+                    var cycle = await DispatchOnceAsync(null, ct);
                     failures = 0;
                     Signal();
-                    if (!more)
+                    if (cycle.Again)
                     {
-                        // The projection NOTIFYs in its transaction; the timeout only covers a notification lost with a connection.
-                        var notified = await listener.WaitAsync(_options.IdleWake, ct);
-                        var rest = _options.BusyCycleInterval - _time.GetElapsedTime(started);
-                        if (notified && rest < _options.Linger)
-                        {
-                            rest = _options.Linger; // the first change of a burst waits a moment for the rest of it
-                        }
+                        continue;
+                    }
 
-                        if (rest > TimeSpan.Zero)
-                        {
-                            await Task.Delay(rest, _time, ct); // a burst: let it accumulate; the next cycle sends its newest values
-                        }
+                    // The projection NOTIFYs in its transaction; the timeout only covers a notification lost with a connection.
+                    if (await listener.WaitAsync(_options.IdleWake, ct))
+                    {
+                        await GatherAsync(listener, started, ct);
                     }
                 }
             }
@@ -204,8 +213,11 @@ public sealed partial class ShopifyDispatcher : IAsyncDisposable
         Signal();
     }
 
-    /// <summary>One pass over the store's outbox; true when rows are still waiting (stale values re-read).</summary>
-    internal async Task<bool> DispatchOnceAsync(CancellationToken ct)
+    /// <summary>
+    /// One pass over the store's outbox: everything waiting, or with <paramref name="only"/> just those pairs and only
+    /// in full calls (the rest of them is left waiting and named in the result).
+    /// </summary>
+    internal async Task<Cycle> DispatchOnceAsync(IReadOnlySet<(string Sku, long Location)>? only, CancellationToken ct)
     {
         if (!_memoryLoaded)
         {
@@ -231,9 +243,18 @@ public sealed partial class ShopifyDispatcher : IAsyncDisposable
         }
 
         var pending = await CoalescedAsync(ct);
+        if (only is null)
+        {
+            _cursor = pending.Select(p => p.NewestId).Append(_cursor).Max();
+        }
+        else
+        {
+            pending = pending.Where(p => only.Contains((p.Sku, p.LocationId))).ToList();
+        }
+
         if (pending.Count == 0)
         {
-            return false;
+            return Cycle.Idle;
         }
 
         await LookUpItemsAsync(pending.Select(p => p.Sku), ct);
@@ -283,13 +304,99 @@ public sealed partial class ShopifyDispatcher : IAsyncDisposable
             await ParkAsync(refused, ct);
         }
 
+        // Only whole calls when asked for some pairs: a partial one waits for the window to close.
+        var sending = only is null ? toSend.Count : toSend.Count / MaxQuantitiesPerCall * MaxQuantitiesPerCall;
         var again = false;
-        foreach (var chunk in toSend.Chunk(MaxQuantitiesPerCall))
+        foreach (var chunk in toSend.Take(sending).Chunk(MaxQuantitiesPerCall))
         {
             again |= await SendAsync(chunk, ct);
         }
 
-        return again;
+        return new Cycle(again, toSend.Skip(sending).Select(t => (t.Row.Sku, t.Row.LocationId)).ToHashSet());
+    }
+
+    /// <summary>
+    /// The window a burst gathers in, from its first notification until no new row of this store has come for
+    /// <see cref="ShopifyDispatcherOptions.QuietGap"/> or its first waiting change is <see cref="ShopifyDispatcherOptions.MaxLinger"/>
+    /// old, and not before <see cref="ShopifyDispatcherOptions.BusyCycleInterval"/>
+    /// after the previous cycle started. It looks at the rows that came (at most every <see cref="LookInterval"/>) and
+    /// sends full calls as soon as more pairs wait than one call holds.
+    /// </summary>
+    private async Task GatherAsync(NpgsqlConnection listener, long previousCycle, CancellationToken ct)
+    {
+        var burst = new Burst(_time.GetTimestamp());
+        var due = true; // notified, not looked at since
+        var lookedAt = burst.LastArrival;
+        var looked = false;
+        while (true)
+        {
+            var now = _time.GetTimestamp();
+            var lookIn = looked ? LookInterval - _time.GetElapsedTime(lookedAt, now) : TimeSpan.Zero;
+            if (due && lookIn <= TimeSpan.Zero)
+            {
+                (due, looked, lookedAt) = (false, true, now);
+                if (await ArrivalsAsync(burst, now, ct) && burst.FullCallPairs() is { } full)
+                {
+                    var cycle = await DispatchOnceAsync(full, ct);
+                    burst.Sent(full, cycle.Left);
+                    Signal();
+                    if (cycle.Again)
+                    {
+                        return; // stale values re-read: the next cycle sends everything again
+                    }
+                }
+
+                continue;
+            }
+
+            var quiet = _options.QuietGap - _time.GetElapsedTime(burst.LastArrival, now);
+            var capped = burst.Deadline is { } deadline ? _time.GetElapsedTime(now, deadline) : _options.MaxLinger - _time.GetElapsedTime(burst.LastArrival, now);
+            var close = quiet < capped ? quiet : capped;
+            var paced = _options.BusyCycleInterval - _time.GetElapsedTime(previousCycle, now);
+            if (paced > close)
+            {
+                close = paced;
+            }
+
+            if (close <= TimeSpan.Zero)
+            {
+                return;
+            }
+
+            var wait = due && lookIn < close ? lookIn : close;
+
+            // Npgsql reads a timeout of 0 ms as "no timeout".
+            if (await listener.WaitAsync(wait < MinimumWait ? MinimumWait : wait, ct))
+            {
+                due = true;
+            }
+        }
+    }
+
+    /// <summary>Rows of this store added to the outbox since the last look: counted in the window; false when none came.</summary>
+    private async Task<bool> ArrivalsAsync(Burst burst, long now, CancellationToken ct)
+    {
+        await using var connection = new NpgsqlConnection(_connectionString);
+        await connection.OpenAsync(ct);
+        await using var command = new NpgsqlCommand(
+            "SELECT id, sku, location_id, source_committed_at FROM channels.shopify_outbox WHERE shop_domain = $1 AND id > $2 ORDER BY id", connection);
+        command.Parameters.Add(new() { Value = _shop });
+        command.Parameters.Add(new() { Value = _cursor });
+        var utcNow = _time.GetUtcNow();
+        var any = false;
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            // A change may wait until MaxLinger after its commit in Odoo (what its latency counts from), and never longer
+            // than MaxLinger after it was seen here (no commit time, or a clock ahead of this one).
+            var age = await reader.IsDBNullAsync(3, ct) ? TimeSpan.Zero : utcNow - new DateTimeOffset(reader.GetDateTime(3), TimeSpan.Zero);
+            var left = _options.MaxLinger - (age < TimeSpan.Zero ? TimeSpan.Zero : age);
+            _cursor = reader.GetInt64(0);
+            burst.Arrived((reader.GetString(1), reader.GetInt64(2)), now, now + (long)(Math.Max(0, left.TotalSeconds) * _time.TimestampFrequency));
+            any = true;
+        }
+
+        return any;
     }
 
     /// <summary>Looks up SKUs never seen, seen longer ago than the cache's TTL, or dropped after INVALID_INVENTORY_ITEM.</summary>
@@ -513,6 +620,62 @@ public sealed partial class ShopifyDispatcher : IAsyncDisposable
     }
 
     private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>What a cycle left: whether rows must be sent again at once (stale values re-read), and the pairs asked for but not sent.</summary>
+    internal sealed record Cycle(bool Again, IReadOnlySet<(string Sku, long Location)> Left)
+    {
+        public static Cycle Idle { get; } = new(false, new HashSet<(string, long)>());
+    }
+
+    /// <summary>What a burst window has seen of the store's outbox since it opened.</summary>
+    private sealed class Burst(long opened)
+    {
+        /// <summary>Pairs with rows waiting: rows seen since the pair was last sent, and when the first of them must leave.</summary>
+        private readonly Dictionary<(string Sku, long Location), (int Rows, long Deadline)> _waiting = [];
+
+        /// <summary>Pairs a full call of this window carried: a new row for one of them is a pair still moving.</summary>
+        private readonly HashSet<(string Sku, long Location)> _sent = [];
+
+        public long LastArrival { get; private set; } = opened;
+
+        /// <summary>When the first waiting change must leave (timestamp); null when nothing waits.</summary>
+        public long? Deadline { get; private set; }
+
+        public void Arrived((string Sku, long Location) pair, long at, long deadline)
+        {
+            var first = _waiting.TryGetValue(pair, out var seen) ? seen.Deadline : deadline;
+            _waiting[pair] = (seen.Rows + 1, Math.Min(first, deadline));
+            Deadline = Deadline is { } d ? Math.Min(d, deadline) : deadline;
+            LastArrival = at;
+        }
+
+        /// <summary>
+        /// When more pairs wait than one call holds: the pairs that changed once in the window and were not sent in it, if
+        /// they fill a call (one still changing would need a second call for its later value). Otherwise null.
+        /// </summary>
+        public HashSet<(string Sku, long Location)>? FullCallPairs()
+        {
+            if (_waiting.Count <= MaxQuantitiesPerCall)
+            {
+                return null;
+            }
+
+            var settled = _waiting.Where(w => w.Value.Rows == 1 && !_sent.Contains(w.Key)).Select(w => w.Key).ToHashSet();
+            return settled.Count >= MaxQuantitiesPerCall ? settled : null;
+        }
+
+        /// <summary>After full calls for <paramref name="asked"/>: all of them but <paramref name="left"/> are done.</summary>
+        public void Sent(IReadOnlySet<(string Sku, long Location)> asked, IReadOnlySet<(string Sku, long Location)> left)
+        {
+            foreach (var pair in asked.Where(p => !left.Contains(p)))
+            {
+                _waiting.Remove(pair);
+                _sent.Add(pair);
+            }
+
+            Deadline = _waiting.Count == 0 ? null : _waiting.Values.Min(w => w.Deadline);
+        }
+    }
 
     private sealed record CachedItem(long? InventoryItemId, DateTimeOffset LookedUpAt, bool Rechecked = false, bool Invalidated = false);
 

@@ -122,6 +122,7 @@ internal static partial class RunCommand
                 RequestsPerSecond = section.Odoo.RequestsPerSecond,
                 Burst = section.Odoo.Burst,
                 MaxInFlight = section.Odoo.MaxInFlight,
+                Api = section.Odoo.Api == "json2" ? Orders.Odoo.OdooApi.Json2 : Orders.Odoo.OdooApi.JsonRpc,
             },
             StoreWarehouses = stores.ToDictionary(s => s.Target.ShopDomain, s => s.Target.EffectiveOrderWarehouse, StringComparer.Ordinal),
             ShippingProduct = section.Odoo.ShippingProduct,

@@ -178,4 +178,7 @@ internal sealed class OdooSection
 
     /// <summary>The <c>default_code</c> of the service product shipping lines are written with.</summary>
     public string? ShippingProduct { get; set; }
+
+    /// <summary><c>jsonrpc</c> (Odoo 17–19's <c>/jsonrpc</c>) or <c>json2</c> (Odoo 19's <c>/json/2</c> with an API key as bearer token).</summary>
+    public string Api { get; set; } = "jsonrpc";
 }

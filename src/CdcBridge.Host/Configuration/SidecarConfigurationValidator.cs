@@ -139,6 +139,11 @@ internal static partial class SidecarConfigurationValidator
             errors.Add("orders.odoo.burst: at least 1");
         }
 
+        if (odoo.Api is not ("jsonrpc" or "json2"))
+        {
+            errors.Add($"orders.odoo.api: jsonrpc or json2, not '{odoo.Api}'");
+        }
+
         if (odoo.MaxInFlight is < 1 or > 64)
         {
             errors.Add("orders.odoo.maxInFlight: between 1 and 64");

@@ -18,8 +18,14 @@ public sealed record OdooConnectionOptions
 
     public required string Login { get; init; }
 
-    /// <summary>The password or an API key (execute_kw accepts both; odoo.md §3.2).</summary>
+    /// <summary>
+    /// The password or an API key (execute_kw accepts both; odoo.md §3.2). With <see cref="OdooApi.Json2"/> it must be an
+    /// API key: it is sent as <c>Authorization: bearer &lt;key&gt;</c>, and <see cref="Login"/> is not sent at all.
+    /// </summary>
     public required string Password { get; init; }
+
+    /// <summary>Which external API to speak: JSON-RPC (the default) or Odoo 19's JSON-2.</summary>
+    public OdooApi Api { get; init; } = OdooApi.JsonRpc;
 
     /// <summary>Sustained request rate (every HTTP request counts, retries and the login included).</summary>
     public double RequestsPerSecond { get; init; } = 20;
@@ -46,6 +52,10 @@ public sealed record OdooConnectionOptions
     /// <summary>The JSON-RPC endpoint, <c>{Url}/jsonrpc</c>.</summary>
     public Uri JsonRpcEndpoint => new(Url.ToString().TrimEnd('/') + "/jsonrpc");
 
+    /// <summary>A JSON-2 endpoint, <c>{Url}/json/2/{model}/{method}</c>.</summary>
+    public Uri Json2Endpoint(string model, string method) =>
+        new(Url.ToString().TrimEnd('/') + "/json/2/" + Uri.EscapeDataString(model) + "/" + Uri.EscapeDataString(method));
+
     public void Validate()
     {
         ArgumentNullException.ThrowIfNull(Url);
@@ -57,6 +67,11 @@ public sealed record OdooConnectionOptions
         ArgumentException.ThrowIfNullOrWhiteSpace(Database);
         ArgumentException.ThrowIfNullOrWhiteSpace(Login);
         ArgumentException.ThrowIfNullOrEmpty(Password);
+        if (!Enum.IsDefined(Api))
+        {
+            throw new ArgumentOutOfRangeException(nameof(Api), Api, "Unknown Odoo API.");
+        }
+
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(RequestsPerSecond);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(Burst);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(MaxInFlight);
@@ -69,7 +84,7 @@ public sealed record OdooConnectionOptions
     private bool PrintMembers(StringBuilder builder)
     {
         builder.Append(CultureInfo.InvariantCulture,
-            $"Url = {Url}, Database = {Database}, Login = {Login}, Password = ***, RequestsPerSecond = {RequestsPerSecond}, Burst = {Burst}, MaxInFlight = {MaxInFlight}");
+            $"Url = {Url}, Api = {Api}, Database = {Database}, Login = {Login}, Password = ***, RequestsPerSecond = {RequestsPerSecond}, Burst = {Burst}, MaxInFlight = {MaxInFlight}");
         return true;
     }
 }

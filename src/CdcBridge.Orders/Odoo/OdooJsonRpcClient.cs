@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
+using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -12,7 +13,9 @@ using Polly.Retry;
 namespace CdcBridge.Orders.Odoo;
 
 /// <summary>
-/// Odoo 17's external JSON-RPC API (<c>POST /jsonrpc</c>): <c>common.login</c> once, then <c>object.execute_kw</c>.
+/// Odoo 17's external JSON-RPC API (<c>POST /jsonrpc</c>): <c>common.login</c> once, then <c>object.execute_kw</c>; or,
+/// with <see cref="OdooConnectionOptions.Api"/> = <see cref="OdooApi.Json2"/>, Odoo 19's JSON-2 API (see
+/// <see cref="ExecuteKwAsync"/>), with the same throttle, retries and errors.
 /// Every HTTP request passes the throttle (<see cref="OdooConnectionOptions.RequestsPerSecond"/>,
 /// <see cref="OdooConnectionOptions.Burst"/>, <see cref="OdooConnectionOptions.MaxInFlight"/>). Odoo answers errors as
 /// HTTP 200 with <c>{"error": {"code": 200, "message": "Odoo Server Error", "data": {"name", "message", ...}}}</c>
@@ -55,7 +58,7 @@ public sealed partial class OdooJsonRpcClient : IDisposable
 
     public OdooConnectionOptions Options => _options;
 
-    /// <summary>The uid <c>common.login</c> answered; null before the first call.</summary>
+    /// <summary>The uid <c>common.login</c> (JSON-2: <c>res.users/context_get</c>) answered; null before the first call.</summary>
     public int? Uid => _uid;
 
     public OdooClientSnapshot Snapshot() => new(Interlocked.Read(ref _requests), Interlocked.Read(ref _retries), Interlocked.Read(ref _failures),
@@ -63,7 +66,10 @@ public sealed partial class OdooJsonRpcClient : IDisposable
 
     /// <summary>
     /// Logs in (once; later calls reuse the uid). A refused login is permanent: <c>common.login</c> answers false for a
-    /// wrong login or password rather than an error (odoo.md §3.2).
+    /// wrong login or password rather than an error (odoo.md §3.2). JSON-2 has no login: the API key goes with every
+    /// request, and <c>POST /json/2/res.users/context_get</c> (the documented replacement of common.login) answers the
+    /// key's user context, <c>{"uid": ..., "lang": ..., "tz": ...}</c>; a refused key is HTTP 401
+    /// (<c>werkzeug.exceptions.Unauthorized</c>, "Invalid apikey"), reported as the same refused login.
     /// </summary>
     public async Task<int> AuthenticateAsync(CancellationToken ct)
     {
@@ -80,7 +86,9 @@ public sealed partial class OdooJsonRpcClient : IDisposable
                 return raced;
             }
 
-            var result = await CallAsync("common", "login", [_options.Database, _options.Login, _options.Password], "common.login", ct);
+            var result = _options.Api == OdooApi.Json2
+                ? (await CallJson2Async("res.users", "context_get", [], "res.users.context_get", ct, login: true))?["uid"]
+                : await CallAsync("common", "login", [_options.Database, _options.Login, _options.Password], "common.login", ct);
             if (result is not JsonValue value || value.GetValueKind() != JsonValueKind.Number || !value.TryGetValue<int>(out var uid))
             {
                 throw Fail(new OdooFaultException(OdooErrors.AccessDenied, $"Odoo refused the login for {_options.Login} on {_options.Database}", isTransient: false),
@@ -96,12 +104,28 @@ public sealed partial class OdooJsonRpcClient : IDisposable
         }
     }
 
-    /// <summary><c>execute_kw(db, uid, password, model, method, args, kwargs)</c>: the call's <c>result</c>.</summary>
+    /// <summary>
+    /// <c>execute_kw(db, uid, password, model, method, args, kwargs)</c>: the call's <c>result</c>. With JSON-2 the same
+    /// call is <c>POST {Url}/json/2/{model}/{method}</c> with <c>Authorization: bearer &lt;API key&gt;</c>,
+    /// <c>X-Odoo-Database</c> (needed when several databases share the host) and a JSON object body: the positional
+    /// arguments by name (<see cref="OdooJson2Parameters"/>; JSON-2 has no positional arguments, <c>ids</c> is the
+    /// recordset) merged with <paramref name="kwargs"/>. Each JSON-2 call is its own transaction, as execute_kw is; a
+    /// recordset result comes back as its ids list. Errors are HTTP 4xx/5xx with
+    /// <c>{"name", "message", "arguments", "context", "debug"}</c>.
+    /// </summary>
+    /// <exception cref="ArgumentException">JSON-2 only: positional arguments the client cannot name.</exception>
     public async Task<JsonNode?> ExecuteKwAsync(string model, string method, JsonArray args, JsonObject? kwargs, CancellationToken ct)
     {
         ArgumentException.ThrowIfNullOrEmpty(model);
         ArgumentException.ThrowIfNullOrEmpty(method);
         ArgumentNullException.ThrowIfNull(args);
+        if (_options.Api == OdooApi.Json2)
+        {
+            var body = OdooJson2Parameters.Build(model, method, args, kwargs); // before the login: a caller's mistake, not Odoo's
+            await AuthenticateAsync(ct);
+            return await CallJson2Async(model, method, body, model + "." + method, ct);
+        }
+
         var uid = await AuthenticateAsync(ct);
         return await CallAsync("object", "execute_kw",
             [_options.Database, uid, _options.Password, model, method, args.DeepClone(), kwargs?.DeepClone() ?? new JsonObject()], model + "." + method, ct);
@@ -127,11 +151,19 @@ public sealed partial class OdooJsonRpcClient : IDisposable
             ["params"] = new JsonObject { ["service"] = service, ["method"] = method, ["args"] = args },
             ["id"] = Interlocked.Increment(ref _nextId),
         }.ToJsonString();
+        return await SendWithRetriesAsync(new OdooRequest(_options.JsonRpcEndpoint, body, Json2: false, Login: false), call, ct);
+    }
+
+    private Task<JsonNode?> CallJson2Async(string model, string method, JsonObject body, string call, CancellationToken ct, bool login = false) =>
+        SendWithRetriesAsync(new OdooRequest(_options.Json2Endpoint(model, method), body.ToJsonString(), Json2: true, login), call, ct);
+
+    private async Task<JsonNode?> SendWithRetriesAsync(OdooRequest request, string call, CancellationToken ct)
+    {
         try
         {
             return await _pipeline.ExecuteAsync(
-                static async (state, token) => await state.Client.AttemptAsync(state.Body, state.Call, token),
-                (Client: this, Body: body, Call: call), ct);
+                static async (state, token) => await state.Client.AttemptAsync(state.Request, state.Call, token),
+                (Client: this, Request: request, Call: call), ct);
         }
         catch (OdooFaultException e)
         {
@@ -147,7 +179,10 @@ public sealed partial class OdooJsonRpcClient : IDisposable
         return e;
     }
 
-    private async ValueTask<JsonNode?> AttemptAsync(string body, string call, CancellationToken ct)
+    /// <summary>One request, serialised once: every attempt sends the same body.</summary>
+    private sealed record OdooRequest(Uri Endpoint, string Body, bool Json2, bool Login);
+
+    private async ValueTask<JsonNode?> AttemptAsync(OdooRequest request, string call, CancellationToken ct)
     {
         var waitStarted = _options.TimeProvider.GetTimestamp();
         using var lease = await _throttle.AcquireAsync(ct);
@@ -156,8 +191,8 @@ public sealed partial class OdooJsonRpcClient : IDisposable
         var sent = Stopwatch.GetTimestamp();
         try
         {
-            var (status, text) = await SendAsync(body, ct);
-            var result = Interpret(status, text);
+            var (status, text) = await SendAsync(request, ct);
+            var result = request.Json2 ? InterpretJson2(status, text, request.Login) : Interpret(status, text);
             Count(call, "ok", sent);
             return result;
         }
@@ -175,9 +210,18 @@ public sealed partial class OdooJsonRpcClient : IDisposable
         OdooClientMetrics.DurationHistogram.Record(Stopwatch.GetElapsedTime(sent).TotalSeconds, new KeyValuePair<string, object?>("call", call));
     }
 
-    private async Task<(int Status, string Text)> SendAsync(string body, CancellationToken ct)
+    private async Task<(int Status, string Text)> SendAsync(OdooRequest call, CancellationToken ct)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, _options.JsonRpcEndpoint) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+        using var request = new HttpRequestMessage(HttpMethod.Post, call.Endpoint) { Content = new StringContent(call.Body, Encoding.UTF8, "application/json") };
+        if (call.Json2)
+        {
+            // JSON-2: "Authorization: bearer <API key>" (required), X-Odoo-Database (needed when several databases share
+            // the host), a User-Agent (recommended). The key is never logged.
+            request.Headers.Authorization = new AuthenticationHeaderValue("bearer", _options.Password);
+            request.Headers.TryAddWithoutValidation("X-Odoo-Database", _options.Database);
+            request.Headers.UserAgent.Add(new ProductInfoHeaderValue("CdcBridge", "1.0"));
+        }
+
         using var timeout = new CancellationTokenSource(_options.RequestTimeout, _options.TimeProvider);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, timeout.Token);
         try
@@ -229,6 +273,54 @@ public sealed partial class OdooJsonRpcClient : IDisposable
         }
 
         return reply["result"]?.DeepClone();
+    }
+
+    /// <summary>
+    /// A JSON-2 answer: 2xx carries the result itself as JSON (a recordset as its ids list); 4xx/5xx carry
+    /// <c>{"name", "message", "arguments", "context", "debug"}</c> (401 Invalid apikey, 404 unknown model or method, 405
+    /// not POST, 422 arguments not matching the method or a UserError/ValidationError, 403 AccessError, 500 anything
+    /// else, e.g. a serialization failure Odoo gave up on). Transient: HTTP 502/503/504 (and 408/429) and 5xx without
+    /// Odoo's body (a proxy), or 5xx whose name is a serialization, lock or connection failure
+    /// (<see cref="OdooErrors.IsTransient"/>); every 4xx and every other Odoo error is permanent.
+    /// </summary>
+    private JsonNode? InterpretJson2(int status, string text, bool login)
+    {
+        if (status is >= 200 and < 300)
+        {
+            try
+            {
+                return string.IsNullOrWhiteSpace(text) ? null : JsonNode.Parse(text);
+            }
+            catch (JsonException e)
+            {
+                throw new OdooFaultException("bad_response", "the answer is not JSON: " + Truncate(text), isTransient: false, e);
+            }
+        }
+
+        if (login && status == 401)
+        {
+            throw new OdooFaultException(OdooErrors.AccessDenied,
+                $"Odoo refused the login for {_options.Login} on {_options.Database} (JSON-2: the API key was refused)", isTransient: false);
+        }
+
+        string? name = null, message = null;
+        try
+        {
+            if (JsonNode.Parse(text) is JsonObject error && error["name"] is JsonValue n && n.GetValueKind() == JsonValueKind.String)
+            {
+                name = n.GetValue<string>();
+                message = error["message"] is JsonValue m && m.GetValueKind() == JsonValueKind.String ? m.GetValue<string>() : "";
+            }
+        }
+        catch (JsonException)
+        {
+            // Not Odoo's error body: a proxy's page.
+        }
+
+        var transient = status is 502 or 503 or 504 or 429 or 408 || (status >= 500 && (name is null || OdooErrors.IsTransient(name, message ?? "")));
+        throw name is null
+            ? new OdooFaultException("http:" + status.ToString(CultureInfo.InvariantCulture), transient ? ((HttpStatusCode)status).ToString() : Truncate(text), transient)
+            : new OdooFaultException(name, message ?? "", transient);
     }
 
     private static string Truncate(string text) => text.Length <= 300 ? text : text[..300] + "…";

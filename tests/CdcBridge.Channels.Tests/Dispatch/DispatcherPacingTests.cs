@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using CdcBridge.Channels.Dispatch;
 using CdcBridge.DevStack.Shopify;
 using CdcBridge.Testing;
 using static CdcBridge.Channels.Tests.Dispatch.DispatchHarness;
@@ -16,7 +17,8 @@ public sealed class DispatcherPacingTests(RegistryInfrastructure fixture)
     {
         // Standard: 100 points/s, a bucket of 2,000. The stream goes on until Shopify has charged 3,000 points: the bucket
         // is emptied and then refilled for about 10 s, which without pacing means THROTTLED answers. 600 (SKU, location)
-        // pairs keep every cycle at three calls of up to 250, so the calls outrun the refill however often the cycles run.
+        // pairs keep every cycle at three calls of up to 250, and a cycle at least every 250 ms (the longest linger), so
+        // the calls outrun the refill.
         const int Skus = 300;
         const double Target = 3_000;
         var skus = Enumerable.Range(1, Skus).Select(i => $"STREAM-{i:D3}").ToList();
@@ -24,7 +26,7 @@ public sealed class DispatcherPacingTests(RegistryInfrastructure fixture)
         harness.Simulator.MaximumAvailable.Should().Be(2_000);
         harness.Simulator.RestoreRate.Should().Be(100);
         var pairs = skus.SelectMany(sku => new[] { (Sku: sku, Location: Location(1)), (Sku: sku, Location: Location(2)) }).ToList();
-        var dispatcher = harness.StartDispatcher();
+        var dispatcher = harness.StartDispatcher(options: new ShopifyDispatcherOptions { MaxLinger = TimeSpan.FromMilliseconds(250) });
         var clock = Stopwatch.StartNew();
         var last = new Dictionary<(string, long), int>();
         var changes = 0;

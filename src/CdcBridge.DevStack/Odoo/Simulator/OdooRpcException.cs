@@ -79,15 +79,21 @@ public sealed class OdooRpcException : Exception
         {
             ["code"] = 200,
             ["message"] = "Odoo Server Error",
-            ["data"] = new JsonObject
-            {
-                ["name"] = Name,
-                ["debug"] = "Traceback (most recent call last):\n  File \"odoo/http.py\", in _serve_db\n  (Odoo simulator: no Python stack)\n"
-                    + Name + ": " + Message + "\n",
-                ["message"] = Message,
-                ["arguments"] = Arguments.DeepClone(),
-                ["context"] = new JsonObject(),
-            },
+            ["data"] = ToJson2Error(),
         };
     }
+
+    /// <summary>
+    /// The body of a JSON-2 error answer (Odoo 19, with a 4xx/5xx status): <c>{"name", "message", "arguments",
+    /// "context", "debug"}</c>, the same object as JSON-RPC's <c>error.data</c>.
+    /// </summary>
+    public JsonObject ToJson2Error() => new()
+    {
+        ["name"] = Name,
+        ["debug"] = "Traceback (most recent call last):\n  File \"odoo/http.py\", in _serve_db\n  (Odoo simulator: no Python stack)\n"
+            + Name + ": " + Message + "\n",
+        ["message"] = Message,
+        ["arguments"] = Arguments.DeepClone(),
+        ["context"] = new JsonObject(),
+    };
 }

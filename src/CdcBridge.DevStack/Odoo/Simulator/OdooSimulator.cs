@@ -196,6 +196,7 @@ public sealed partial class OdooSimulator : IAsyncDisposable
         app.MapPost("/jsonrpc", context => ServeAsync(context, JsonRpcAsync));
         app.MapPost("/web/session/authenticate", context => ServeAsync(context, SessionAuthenticateAsync));
         app.MapPost("/web/webclient/version_info", context => ServeAsync(context, VersionInfoAsync));
+        MapJson2(app);
         app.MapGet("/_sim/requests", context =>
         {
             var since = long.TryParse(context.Request.Query["since"].FirstOrDefault(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var s) ? s : 0;
@@ -249,44 +250,9 @@ public sealed partial class OdooSimulator : IAsyncDisposable
         var result = "ok";
         try
         {
-            int latency, failStatus = 0;
-            bool down;
-            string downMode;
-            lock (_faultGate)
+            if (await FaultAsync(context) is { } fault)
             {
-                latency = _latencyMs;
-                down = _options.TimeProvider.GetUtcNow() < _downUntil;
-                downMode = _downMode;
-                if (!down && _http5xxRemaining > 0)
-                {
-                    _http5xxRemaining--;
-                    failStatus = _http5xxStatus;
-                }
-            }
-
-            if (down)
-            {
-                if (downMode == "reset")
-                {
-                    context.Abort();
-                    (status, result) = (0, "down:reset");
-                    return;
-                }
-
-                (status, result) = (502, "down:502");
-                await WriteHtmlAsync(context, 502, "Bad Gateway");
-                return;
-            }
-
-            if (latency > 0)
-            {
-                await Task.Delay(TimeSpan.FromMilliseconds(latency), _options.TimeProvider, context.RequestAborted);
-            }
-
-            if (failStatus != 0)
-            {
-                (status, result) = (failStatus, "http" + failStatus.ToString(CultureInfo.InvariantCulture));
-                await WriteHtmlAsync(context, failStatus, failStatus == 503 ? "Service Unavailable" : failStatus == 504 ? "Gateway Time-out" : "Server Error");
+                (status, result) = fault;
                 return;
             }
 
@@ -360,6 +326,53 @@ public sealed partial class OdooSimulator : IAsyncDisposable
             Interlocked.Decrement(ref _inFlight);
             Record(arrived, path, outcome, status, result, clock.Elapsed.TotalMilliseconds, inFlight);
         }
+    }
+
+    /// <summary>
+    /// The injected faults every Odoo route answers first (down, HTTP 5xx, latency): the status and log outcome when a
+    /// fault answered the request, null when the route should serve it.
+    /// </summary>
+    private async Task<(int Status, string Result)?> FaultAsync(HttpContext context)
+    {
+        int latency, failStatus = 0;
+        bool down;
+        string downMode;
+        lock (_faultGate)
+        {
+            latency = _latencyMs;
+            down = _options.TimeProvider.GetUtcNow() < _downUntil;
+            downMode = _downMode;
+            if (!down && _http5xxRemaining > 0)
+            {
+                _http5xxRemaining--;
+                failStatus = _http5xxStatus;
+            }
+        }
+
+        if (down)
+        {
+            if (downMode == "reset")
+            {
+                context.Abort();
+                return (0, "down:reset");
+            }
+
+            await WriteHtmlAsync(context, 502, "Bad Gateway");
+            return (502, "down:502");
+        }
+
+        if (latency > 0)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(latency), _options.TimeProvider, context.RequestAborted);
+        }
+
+        if (failStatus != 0)
+        {
+            await WriteHtmlAsync(context, failStatus, failStatus == 503 ? "Service Unavailable" : failStatus == 504 ? "Gateway Time-out" : "Server Error");
+            return (failStatus, "http" + failStatus.ToString(CultureInfo.InvariantCulture));
+        }
+
+        return null;
     }
 
     /// <summary>An Odoo exception raised after the call was identified (so the log names the model and method).</summary>
