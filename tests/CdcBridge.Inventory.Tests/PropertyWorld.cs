@@ -199,6 +199,61 @@ internal sealed class PropertyWorld : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// One random operation of Odoo's own, in its own transaction, for a test whose channel orders come through the real
+    /// webhook intake and Odoo writer instead of this world's SQL: quants (put away, adjusted, duplicated, merged, counted,
+    /// relocated), bins, Odoo's own demand, and reservations and validations of any open move of the work products, the
+    /// writer's too (a validated pick of a channel order is Odoo delivering it). Moves are not cancelled here: the writer
+    /// cancels the orders Shopify cancels. Like Odoo's cursor, the transaction is REPEATABLE READ: a row the Odoo writer
+    /// changed meanwhile (a move it cancelled) fails the operation with a serialization failure instead of being
+    /// overwritten from a stale read; that, or a deadlock, rolls the operation back and draws another. Returns the log
+    /// line (also kept in <see cref="Log"/>).
+    /// </summary>
+    public async Task<string> OdooOperationAsync(string label, CancellationToken ct)
+    {
+        _ct = ct;
+        (Func<Task<string?>> Op, int Weight)[] ops =
+        [
+            (QuantInsertAsync, 10), (QuantAdjustAsync, 8), (QuantDuplicateAsync, 3), (QuantMergeAsync, 3), (QuantUnlinkZeroAsync, 2), (StockCountAsync, 2),
+            (RelocateQuantAsync, 2), (NewBinAsync, 1), (NewDemandAsync, 6), (ReserveAsync, 10), (UnreserveAsync, 2), (ValidateAsync, 10), (ChangeDemandAsync, 1),
+        ];
+        string? done = null;
+        var rolledBack = 0;
+        for (var attempt = 0; done is null && attempt < 20; attempt++)
+        {
+            var op = _rng.Weighted(ops);
+            await using var tx = await _db.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, ct);
+            _tx = tx;
+            try
+            {
+                done = await op();
+                if (done is null)
+                {
+                    await tx.RollbackAsync(ct); // not applicable now: another operation
+                }
+                else
+                {
+                    await tx.CommitAsync(ct);
+                }
+            }
+            catch (PostgresException e) when (e.SqlState is PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure)
+            {
+                await tx.RollbackAsync(ct);
+                done = null;
+                rolledBack++;
+                _log.Add($"{label} (rolled back: {e.SqlState} with a concurrent transaction)");
+            }
+            finally
+            {
+                _tx = null;
+            }
+        }
+
+        var line = $"{label} {done ?? "(nothing applicable)"}{(rolledBack > 0 ? $" (after {rolledBack} rolled back by a concurrent transaction)" : "")}";
+        _log.Add(line);
+        return line;
+    }
+
     // ---- quants ------------------------------------------------------------------------------------------------
 
     private async Task<string?> QuantInsertAsync()
