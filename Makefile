@@ -27,9 +27,11 @@ down:
 test: build
 	@bash build/test-summary.sh
 
-## Figures for the README: Avro encode/decode throughput, change capture, and availability (commit → Shopify latency at
-## 200 and 2,000 changes/s, projector rebuild events/s, Shopify calls per burst; about 3 minutes of the total).
-## BENCH=codec,capture,availability (any subset, comma-separated) runs only those parts, e.g. `make bench BENCH=availability`.
+## Figures for the README: Avro encode/decode throughput, change capture, availability (commit → Shopify latency at
+## 200 and 2,000 changes/s, projector rebuild events/s, Shopify calls per burst; about 3 minutes of the total), and orders
+## (webhook accept latency and accepts/s, webhook → confirmed Odoo order latency with the writer at 20 Odoo requests/s,
+## its use of that budget, every order once in Odoo; about 3 minutes). BENCH=codec,capture,availability,orders (any
+## subset, comma-separated) runs only those parts, e.g. `make bench BENCH=orders`.
 BENCH ?= all
 bench: build
 	@BENCH=$(BENCH) dotnet artifacts/bin/CdcBridge.Benchmarks/release/CdcBridge.Benchmarks.dll

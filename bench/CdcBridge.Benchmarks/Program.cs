@@ -7,12 +7,13 @@ using CdcBridge.Avro.Schemas;
 using CdcBridge.Benchmarks;
 
 // make bench: encode and decode throughput of the Avro codec on one thread, for the records CdcBridge moves most; then
-// change capture (CaptureBench) and availability (AvailabilityBench). BENCH=codec,capture,availability (any subset,
-// comma-separated; default all) picks the parts; the first argument is the codec's seconds per measurement.
+// change capture (CaptureBench), availability (AvailabilityBench) and orders (OrdersBench). BENCH=codec,capture,
+// availability,orders (any subset, comma-separated; default all) picks the parts; the first argument is the codec's
+// seconds per measurement.
 var seconds = args.Length > 0 ? double.Parse(args[0], CultureInfo.InvariantCulture) : 2.0;
 var parts = (Environment.GetEnvironmentVariable("BENCH") is { Length: > 0 } only ? only : "all")
     .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet(StringComparer.OrdinalIgnoreCase);
-string[] known = ["all", "codec", "capture", "availability"];
+string[] known = ["all", "codec", "capture", "availability", "orders"];
 if (parts.FirstOrDefault(p => !known.Contains(p, StringComparer.OrdinalIgnoreCase)) is { } unknown)
 {
     Console.Error.WriteLine($"BENCH: unknown part '{unknown}' (use {string.Join(", ", known)}, comma-separated)");
@@ -33,6 +34,11 @@ if (Runs("capture"))
 if (Runs("availability"))
 {
     await AvailabilityBench.RunAsync(new AvailabilityBenchOptions());
+}
+
+if (Runs("orders"))
+{
+    await OrdersBench.RunAsync(new OrdersBenchOptions());
 }
 
 return 0;
