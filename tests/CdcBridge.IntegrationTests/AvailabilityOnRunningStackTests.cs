@@ -35,8 +35,10 @@ public sealed partial class AvailabilityOnRunningStackTests(RunningStack stack) 
         async Task<JsonNode> LevelAsync() => (await http.GetFromJsonAsync<JsonArray>($"/_sim/inventory?sku={Uri.EscapeDataString(sku)}", ct))!
             .Single(l => l!["locationName"]!.GetValue<string>() == warehouse)!;
 
-        // The initial push after the snapshot has landed once the level equals what Odoo holds there.
-        var before = await EventuallyAsync(LevelAsync, _ => true, ct);
+        // A settled start: the snapshot's values have reached Shopify. (Reading the level before the first push landed
+        // made "+7" look met by the first push itself, and the "−7" then waited for a value Odoo never had.)
+        await ProjectionPastOdooNowAsync(ct);
+        var before = await LevelAsync();
         await ExecuteAsync($"INSERT INTO stock_quant (id, product_id, company_id, location_id, quantity, reserved_quantity, in_date) VALUES (990555, {product}, 1, {location}, 7, 0, now() AT TIME ZONE 'UTC')", ct);
         var plus = await EventuallyAsync(LevelAsync, l => l["onHand"]!.GetValue<long>() >= before["onHand"]!.GetValue<long>() + 7, ct);
         (plus["available"]!.GetValue<long>() - plus["onHand"]!.GetValue<long>()).Should().Be(before["available"]!.GetValue<long>() - before["onHand"]!.GetValue<long>());
