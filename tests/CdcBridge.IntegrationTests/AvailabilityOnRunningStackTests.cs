@@ -1,5 +1,6 @@
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using CdcBridge.Testing;
 using Npgsql;
 
 namespace CdcBridge.IntegrationTests;
@@ -353,23 +354,6 @@ public sealed partial class AvailabilityOnRunningStackTests(RunningStack stack) 
     }
 
     /// <summary>Polls the simulator until the condition holds (the pipeline is asynchronous; this waits on its result).</summary>
-    private static async Task<JsonNode> EventuallyAsync(Func<Task<JsonNode>> read, Func<JsonNode, bool> condition, CancellationToken ct)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (true)
-        {
-            var value = await read();
-            if (condition(value))
-            {
-                return value;
-            }
-
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException($"The simulator still shows {value.ToJsonString()} after 60 s.");
-            }
-
-            await Task.Delay(50, ct);
-        }
-    }
+    private static Task<JsonNode> EventuallyAsync(Func<Task<JsonNode>> read, Func<JsonNode, bool> condition, CancellationToken ct) =>
+        Eventually.UntilAsync(read, condition, value => $"The simulator still shows {value.ToJsonString()}", ct);
 }

@@ -141,25 +141,8 @@ internal sealed class OrderPipeline : IAsyncDisposable
     public static string Origin(long orderId) => $"shopify:{IntakeHarness.Shop}:{orderId}";
 
     /// <summary>Polls until the condition holds (the pipeline is asynchronous); fails with the last value after 60 s.</summary>
-    public static async Task<T> EventuallyAsync<T>(Func<Task<T>> read, Func<T, bool> condition, string what)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (true)
-        {
-            var value = await read();
-            if (condition(value))
-            {
-                return value;
-            }
-
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException($"{what}: still {value} after 60 s.");
-            }
-
-            await Task.Delay(50, Ct);
-        }
-    }
+    public static Task<T> EventuallyAsync<T>(Func<Task<T>> read, Func<T, bool> condition, string what) =>
+        Eventually.UntilAsync(read, condition, value => $"{what}: still {value}", Ct);
 
     public async Task<LedgerEntry?> LedgerAsync(long orderId)
     {
