@@ -14,7 +14,7 @@ public static class ChannelOrderReader
 
         var topic = record["topic"]?.ToString();
         var lines = ((IEnumerable<object?>)record["line_items"]!).Cast<GenericRecord>()
-            .Select(l => new ChannelOrderLine(l["sku"] as string is { Length: > 0 } sku ? sku : null, (l["current_quantity"] as int?) ?? (int)l["quantity"]!))
+            .Select(l => new ChannelOrderLine(Sku(l), (l["current_quantity"] as int?) ?? (int)l["quantity"]!))
             .ToList();
         return new ChannelOrder(
             (string)record["shop_domain"]!,
@@ -24,4 +24,10 @@ public static class ChannelOrderReader
             topic == "ORDERS_CANCELLED" || record["cancelled_at"] is not null,
             lines);
     }
+
+    // The SKU as sent, else the one the intake looked up by variant (resolved_sku, absent from version 1 records).
+    private static string? Sku(GenericRecord line) =>
+        line["sku"] is string { Length: > 0 } sent ? sent
+        : line.TryGet("resolved_sku", out var resolved) && resolved is string { Length: > 0 } looked ? looked
+        : null;
 }

@@ -33,6 +33,13 @@ public static class OrdersMetrics
     internal static Histogram<double> WebhookAcceptDuration { get; } = Meter.CreateHistogram<double>(
         Names.WebhookAcceptDuration, "ms", "Time to answer a Shopify webhook delivery.");
 
+    /// <summary>
+    /// Line items that came without SKU, by what the intake's variant lookup found (tag <see cref="Tags.Outcome"/>:
+    /// resolved, none, failed, timeout).
+    /// </summary>
+    internal static Counter<long> IntakeSkuLookups { get; } = Meter.CreateCounter<long>(
+        Names.IntakeSkuLookups, "{line}", "Order lines without SKU looked up by variant at intake, by outcome.");
+
     public static class Names
     {
         public const string WebhooksAccepted = "cdcbridge.orders.webhooks.accepted";
@@ -40,6 +47,7 @@ public static class OrdersMetrics
         public const string WebhooksParked = "cdcbridge.orders.webhooks.parked";
         public const string WebhooksRejected = "cdcbridge.orders.webhooks.rejected";
         public const string WebhookAcceptDuration = "cdcbridge.orders.webhooks.accept.duration";
+        public const string IntakeSkuLookups = "cdcbridge.orders.intake.sku_lookups";
     }
 
     public static class Tags

@@ -123,8 +123,9 @@ internal sealed class OrderIntakePath : IAsyncDisposable
         });
         var http = new HttpClient();
         var shopify = new ShopifyInventoryClient(new ShopifyStore(shop, new Uri(pipeline.Shopify.Url), pipeline.Shopify.ApiVersion, pipeline.Shopify.AccessToken), http);
-        var writer = new OdooOrderWriter(odooClient, new ShopifyVariantSkuResolver([shopify]), new OdooOrderWriterOptions { WarehouseId = warehouse });
-        var writers = new StoreOrderWriters(new Dictionary<string, OdooOrderWriter>(StringComparer.Ordinal) { [shop] = writer });
+        var variants = new ShopifyVariantSkuResolver([shopify]);
+        var writer = new OdooOrderWriter(odooClient, variants, new OdooOrderWriterOptions { WarehouseId = warehouse });
+        var writers = new StoreOrderWriters(new Dictionary<string, IChannelOrderWriter>(StringComparer.Ordinal) { [shop] = writer });
         var path = new OrderIntakePath(pipeline, fixture.Infrastructure.KafkaBootstrap, registry, simulator, odooClient, http, writers, sidecar, warehouse);
         try
         {
@@ -137,7 +138,7 @@ internal sealed class OrderIntakePath : IAsyncDisposable
             await path.IntakeRunner.StartAsync(ct);
             path.StartWriter();
             path._receiver = new ShopifyWebhookReceiver(new ShopifyWebhookOptions { Secrets = [pipeline.Shopify.WebhookSecret], IntakeTopic = pipeline.IntakeTopic },
-                fixture.Infrastructure.KafkaBootstrap, registry, sidecar, NullLogger.Instance);
+                fixture.Infrastructure.KafkaBootstrap, registry, sidecar, NullLogger.Instance, variantSkus: variants);
             path._server = await WebhookServer.StartAsync("http://127.0.0.1:0", "/webhooks", path._receiver, NullLoggerFactory.Instance, ct);
             pipeline.Shopify.SubscribeWebhooks(new Uri($"{path._server.Url}/shopify"));
             return path;
@@ -275,7 +276,7 @@ internal sealed class OrderIntakePath : IAsyncDisposable
             if (value is GenericRecord r)
             {
                 var lines = ((IEnumerable<object?>)r["line_items"]!).Cast<GenericRecord>()
-                    .Select(l => (l["sku"] as string, (l["current_quantity"] as int?) ?? (int)l["quantity"]!)).ToList();
+                    .Select(l => (Sku(l), (l["current_quantity"] as int?) ?? (int)l["quantity"]!)).ToList();
                 var kind = r["topic"]?.ToString() ?? "";
                 records.Add(new IntakeRecordView((string)r["shop_domain"]!, (long)r["order_id"]!, kind, (DateTime)r["updated_at"]!,
                     kind == "ORDERS_CANCELLED" || r["cancelled_at"] is not null, lines));
@@ -283,6 +284,9 @@ internal sealed class OrderIntakePath : IAsyncDisposable
         }
 
         return records;
+
+        // The SKU sent, else the one the receiver looked up by variant: a line without either counts nowhere.
+        static string? Sku(GenericRecord line) => line["sku"] as string is { Length: > 0 } sent ? sent : line["resolved_sku"] as string;
     }
 
     /// <summary>

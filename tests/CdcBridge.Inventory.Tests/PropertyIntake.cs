@@ -66,7 +66,7 @@ internal sealed class PropertyIntake : IDisposable
         _registry.Dispose();
     }
 
-    private static Dictionary<string, object?> Record(PropertyOrderVersion o)
+    internal static Dictionary<string, object?> Record(PropertyOrderVersion o)
     {
         var lines = o.Lines.Select((l, i) => (object?)new Dictionary<string, object?>
         {
@@ -82,6 +82,7 @@ internal sealed class PropertyIntake : IDisposable
             ["price"] = 19.9m,
             ["total_discount"] = 0m,
             ["tax_lines"] = new List<object?>(),
+            ["resolved_sku"] = null,
         }).ToList();
         var total = o.Lines.Sum(l => l.CurrentQuantity * 19.9m);
         return new Dictionary<string, object?>
@@ -128,7 +129,7 @@ internal sealed class PropertyIntake : IDisposable
     }
 
     /// <summary>The repository's avro/retail.channel.order.v1.avsc, found from this source file (the test runs where it was built).</summary>
-    private static string SchemaPath([CallerFilePath] string source = "")
+    internal static string SchemaPath([CallerFilePath] string source = "")
     {
         foreach (var start in new[] { Path.GetDirectoryName(source), AppContext.BaseDirectory, Directory.GetCurrentDirectory() })
         {

@@ -71,7 +71,7 @@ internal sealed class Shoppers(PropertyRandom rng, AvailabilityPipeline pipeline
             var label = $"r{round}.{i:D2}";
             var line = rng.Weighted(kinds) switch
             {
-                "order" => Place(Controls(allowWithoutSku: !paused)),
+                "order" => Place(Controls()),
                 "odoo" => await world.OdooOperationAsync("Odoo:", ct),
                 "cancel-unwritten" => CancelUnwritten(),
                 "cancel-any" => Cancel(Pick(), CancelledAnyTime),
@@ -106,7 +106,7 @@ internal sealed class Shoppers(PropertyRandom rng, AvailabilityPipeline pipeline
 
     private string CancelUnwritten()
     {
-        var controls = Controls(allowWithoutSku: !Paused) with { DelayMs = rng.Next(1_500, 3_000) };
+        var controls = Controls() with { DelayMs = rng.Next(1_500, 3_000) };
         var placed = Place(controls);
         return $"{placed}; {Cancel(_orders[^1], CancelledUnwritten)}";
     }
@@ -118,7 +118,7 @@ internal sealed class Shoppers(PropertyRandom rng, AvailabilityPipeline pipeline
             return "(no open order to cancel)";
         }
 
-        var controls = Controls(allowWithoutSku: true) with { DelayMs = rng.Chance(0.2) ? rng.Next(50, 1_000) : 0 };
+        var controls = Controls() with { DelayMs = rng.Chance(0.2) ? rng.Next(50, 1_000) : 0 };
         pipeline.Shopify.CancelOrder(order.Order.Id, new ShopifySimCancelRequest { Restock = true, Webhook = controls });
         order.Cancelled = true;
         order.How = how;
@@ -150,11 +150,11 @@ internal sealed class Shoppers(PropertyRandom rng, AvailabilityPipeline pipeline
         return candidates.Count == 0 ? null : rng.Pick(candidates);
     }
 
-    private ShopifySimWebhookControls Controls(bool allowWithoutSku) => new()
+    private ShopifySimWebhookControls Controls() => new()
     {
         Duplicates = rng.Chance(0.2) ? rng.Next(1, 3) : 0,
         DelayMs = rng.Chance(0.2) ? rng.Next(50, 2_000) : 0,
-        WithoutSku = allowWithoutSku && rng.Chance(0.2),
+        WithoutSku = rng.Chance(0.2),
     };
 
     private static string Describe(ShopifySimWebhookControls c) =>

@@ -119,7 +119,7 @@ internal sealed class OrdersRig : IAsyncDisposable
 
         _odooClient = new OdooJsonRpcClient(odoo);
         var writer = new OdooOrderWriter(_odooClient, new NoVariants(), new OdooOrderWriterOptions());
-        Writer = new TimedOrderWriter(new StoreOrderWriters(new Dictionary<string, OdooOrderWriter> { [ShopifyDeliveries.Shop] = writer }));
+        Writer = new TimedOrderWriter(new StoreOrderWriters(new Dictionary<string, IChannelOrderWriter> { [ShopifyDeliveries.Shop] = writer }));
         Dispatcher = new OdooOrderDispatcher(Sidecar, Writer, journal, Registry, NullLogger.Instance, options: dispatcher);
         Dispatcher.Start();
         _parts.Add(Dispatcher);

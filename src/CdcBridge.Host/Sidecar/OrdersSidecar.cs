@@ -64,18 +64,21 @@ internal sealed class OrdersSidecar : IAsyncDisposable
                 await WebhookDeliveryLog.EnsureSchemaAsync(connection, ct);
             }
 
-            odoo = new OdooJsonRpcClient(settings.Odoo, logger: loggerFactory.CreateLogger<OdooJsonRpcClient>());
+            var rpc = odoo = new OdooJsonRpcClient(settings.Odoo, logger: loggerFactory.CreateLogger<OdooJsonRpcClient>());
             var variants = new ShopifyVariantSkuResolver(shopify);
-            var writers = new Dictionary<string, OdooOrderWriter>(StringComparer.Ordinal);
+            var writers = new Dictionary<string, IChannelOrderWriter>(StringComparer.Ordinal);
             foreach (var (shop, warehouse) in settings.StoreWarehouses)
             {
-                var options = new OdooOrderWriterOptions { WarehouseId = warehouse is null ? null : await WarehouseIdAsync(odoo, warehouse, ct) };
+                var options = new OdooOrderWriterOptions();
                 if (settings.ShippingProduct is { } shipping)
                 {
                     options = options with { ShippingProductCode = shipping };
                 }
 
-                writers[shop] = new OdooOrderWriter(odoo, variants, options, loggerFactory.CreateLogger<OdooOrderWriter>());
+                var writerLogger = loggerFactory.CreateLogger<OdooOrderWriter>();
+                writers[shop] = warehouse is null
+                    ? new OdooOrderWriter(rpc, variants, options, writerLogger)
+                    : new StoreWarehouseWriter(rpc, warehouse, id => new OdooOrderWriter(rpc, variants, options with { WarehouseId = id }, writerLogger));
             }
 
             var journal = new OrderLifecycleJournal(registry, settings.LifecycleTopic);
@@ -99,7 +102,7 @@ internal sealed class OrdersSidecar : IAsyncDisposable
                 Secrets = settings.WebhookSecrets,
                 MaxBodyBytes = settings.MaxBodyBytes,
                 IntakeTopic = projection.IntakeTopic,
-            }, kafkaBootstrap, registry, sidecarDatabase, loggerFactory.CreateLogger("cdcbridge.orders.webhooks"));
+            }, kafkaBootstrap, registry, sidecarDatabase, loggerFactory.CreateLogger("cdcbridge.orders.webhooks"), variantSkus: variants);
             parts.Add(receiver);
             var server = await WebhookServer.StartAsync(settings.ListenUrl, settings.WebhookPath, receiver, loggerFactory, ct);
             return new OrdersSidecar(registry, receiver, server, odoo, intake, dispatcher, sidecarDatabase);
@@ -134,13 +137,5 @@ internal sealed class OrdersSidecar : IAsyncDisposable
         await Dispatcher.DisposeAsync();
         _odoo.Dispose();
         _registry.Dispose();
-    }
-
-    private static async Task<int> WarehouseIdAsync(OdooJsonRpcClient odoo, string code, CancellationToken ct)
-    {
-        var found = await odoo.ExecuteKwAsync("stock.warehouse", "search_read", [new JsonArray(new JsonArray("code", "=", code))],
-            new JsonObject { ["fields"] = new JsonArray("id"), ["limit"] = 1 }, ct);
-        return found is JsonArray { Count: 1 } rows ? (int)rows[0]!["id"]! : throw new InvalidOperationException(
-            $"Odoo has no warehouse with the code '{code}' (stores[].orderWarehouse).");
     }
 }

@@ -6,13 +6,13 @@ namespace CdcBridge.Orders.Dispatch;
 /// Routes each order to the writer of its store (stores differ in the Odoo warehouse their orders ship from); an order
 /// of a store the sidecar does not keep is parked, since no retry can fix it.
 /// </summary>
-public sealed class StoreOrderWriters(IReadOnlyDictionary<string, OdooOrderWriter> byShop) : IChannelOrderWriter
+public sealed class StoreOrderWriters(IReadOnlyDictionary<string, IChannelOrderWriter> byShop) : IChannelOrderWriter
 {
     public Task<OdooOrderOutcome> WriteAsync(IntakeOrder order, CancellationToken ct) => For(order).WriteAsync(order, ct);
 
     public Task<OdooOrderOutcome?> CancelAsync(IntakeOrder order, CancellationToken ct) => For(order).CancelAsync(order, ct);
 
-    private OdooOrderWriter For(IntakeOrder order)
+    private IChannelOrderWriter For(IntakeOrder order)
     {
         ArgumentNullException.ThrowIfNull(order);
         return byShop.TryGetValue(order.ShopDomain, out var writer)

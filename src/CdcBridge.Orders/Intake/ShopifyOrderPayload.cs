@@ -121,6 +121,8 @@ public static class ShopifyOrderPayload
         ["price"] = l.RequiredMoney("price"),
         ["total_discount"] = l.OptionalMoney("total_discount") ?? 0m,
         ["tax_lines"] = TaxLines(l),
+        // Filled by the receiver's IntakeSkuLookup when sku came empty.
+        ["resolved_sku"] = null,
     };
 
     private static Dictionary<string, object?> ShippingLine(PayloadFields s) => new()

@@ -19,6 +19,12 @@ public sealed record ShopifyWebhookOptions
     /// </summary>
     public TimeSpan ProduceTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// How long the variant lookups of one delivery's SKU-less lines may take together (only such lines pay it). Shopify
+    /// waits 5 s for the answer, and Kafka's acknowledgement still has to follow.
+    /// </summary>
+    public TimeSpan SkuLookupBudget { get; init; } = TimeSpan.FromMilliseconds(1500);
+
     internal void Validate()
     {
         if (Secrets is null || Secrets.Count == 0 || Secrets.Any(string.IsNullOrEmpty))
@@ -39,6 +45,11 @@ public sealed record ShopifyWebhookOptions
         if (ProduceTimeout < TimeSpan.FromMilliseconds(100) || ProduceTimeout > TimeSpan.FromMinutes(5))
         {
             throw new ArgumentOutOfRangeException(nameof(ProduceTimeout), ProduceTimeout, "The produce timeout must be between 100 ms and 5 minutes.");
+        }
+
+        if (SkuLookupBudget <= TimeSpan.Zero || SkuLookupBudget > TimeSpan.FromSeconds(4))
+        {
+            throw new ArgumentOutOfRangeException(nameof(SkuLookupBudget), SkuLookupBudget, "The SKU lookup budget must be positive and at most 4 s (Shopify waits 5 s for the answer).");
         }
     }
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using CdcBridge.Avro.Generic;
 using CdcBridge.Avro.Registry;
+using CdcBridge.Orders.Writer;
 using Confluent.Kafka;
 using Microsoft.Extensions.Logging;
 using Npgsql;
@@ -13,7 +14,8 @@ namespace CdcBridge.Orders.Intake;
 /// (401), the identifying headers (400), the topic (orders/create, orders/updated and orders/cancelled go on; any other
 /// authentic topic is parked and answered 200), the payload (400); then the delivery is produced once per webhook id
 /// (<see cref="WebhookDeliveryLog"/>): 200 when on the topic or already there, 503 when Kafka, the registry or the
-/// database failed, so that Shopify retries (8 times over 4 hours, with the original payload).
+/// database failed, so that Shopify retries (8 times over 4 hours, with the original payload). Given a variant resolver,
+/// lines that came without SKU get the variant's SKU in <c>resolved_sku</c> first (<see cref="IntakeSkuLookup"/>).
 /// </summary>
 public sealed partial class ShopifyWebhookReceiver : IAsyncDisposable
 {
@@ -23,6 +25,7 @@ public sealed partial class ShopifyWebhookReceiver : IAsyncDisposable
     private readonly NpgsqlDataSource _database;
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
+    private readonly IntakeSkuLookup? _skus;
     private readonly SemaphoreSlim _schemaGate = new(1, 1);
     private volatile bool _schemaReady;
 
@@ -32,7 +35,8 @@ public sealed partial class ShopifyWebhookReceiver : IAsyncDisposable
         ISchemaRegistryClient registry,
         string sidecarConnectionString,
         ILogger logger,
-        TimeProvider? time = null)
+        TimeProvider? time = null,
+        IVariantSkuResolver? variantSkus = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentException.ThrowIfNullOrWhiteSpace(kafkaBootstrap);
@@ -43,6 +47,7 @@ public sealed partial class ShopifyWebhookReceiver : IAsyncDisposable
         Options = options;
         _logger = logger;
         _time = time ?? TimeProvider.System;
+        _skus = variantSkus is null ? null : new IntakeSkuLookup(variantSkus, options.SkuLookupBudget, logger);
         _database = NpgsqlDataSource.Create(sidecarConnectionString);
         _producer = new IntakeProducer(kafkaBootstrap, registry, options.IntakeTopic, options.ProduceTimeout, logger);
     }
@@ -112,6 +117,11 @@ public sealed partial class ShopifyWebhookReceiver : IAsyncDisposable
         }
 
         var orderId = (long)record["order_id"]!;
+        if (_skus is not null)
+        {
+            await _skus.FillAsync(record, ct);
+        }
+
         byte[] value;
         try
         {

@@ -5,6 +5,7 @@ using CdcBridge.Avro.Confluent;
 using CdcBridge.Avro.Generic;
 using CdcBridge.Avro.Registry;
 using CdcBridge.Orders.Intake;
+using CdcBridge.Orders.Writer;
 using CdcBridge.Testing;
 using Confluent.Kafka;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -64,12 +65,14 @@ internal sealed class IntakeHarness : IAsyncDisposable
     /// <param name="kafkaBootstrap">Another Kafka for the receiver (e.g. a closed port); the shared one by default.</param>
     /// <param name="sidecar">An existing sidecar database (another harness's); a new one by default.</param>
     /// <param name="topic">An existing topic (another harness's); a new one by default.</param>
+    /// <param name="variantSkus">The receiver's variant → SKU lookup for lines without SKU; none by default.</param>
     public static async Task<IntakeHarness> StartAsync(
         RegistryInfrastructure fixture,
         Func<ShopifyWebhookOptions, ShopifyWebhookOptions>? configure = null,
         string? kafkaBootstrap = null,
         string? sidecar = null,
-        string? topic = null)
+        string? topic = null,
+        IVariantSkuResolver? variantSkus = null)
     {
         ArgumentNullException.ThrowIfNull(fixture);
         if (topic is null)
@@ -82,7 +85,7 @@ internal sealed class IntakeHarness : IAsyncDisposable
         var options = new ShopifyWebhookOptions { Secrets = [Secret, OldSecret], IntakeTopic = topic };
         var registry = new SchemaRegistryClient(new SchemaRegistryOptions { Url = fixture.RegistryUrl });
         var receiver = new ShopifyWebhookReceiver(configure?.Invoke(options) ?? options, kafkaBootstrap ?? fixture.Infrastructure.KafkaBootstrap, registry,
-            sidecar, NullLogger.Instance);
+            sidecar, NullLogger.Instance, variantSkus: variantSkus);
         var server = await WebhookServer.StartAsync("http://127.0.0.1:0", BasePath, receiver, NullLoggerFactory.Instance, Ct);
         return new IntakeHarness(fixture, topic, sidecar, registry, receiver, server);
     }

@@ -99,6 +99,7 @@ public sealed class ShopifyOrderPayloadTests
             ["price"] = 885.95m,
             ["total_discount"] = 0m,
             ["tax_lines"] = new List<object?>(),
+            ["resolved_sku"] = null,
         });
         lines[1]["line_item_id"].Should().Be(141249953214522974L);
         lines[1]["sku"].Should().BeNull();

@@ -88,7 +88,7 @@ internal sealed class OrderPipeline : IAsyncDisposable
     public void StartDispatcher()
     {
         var writer = new OdooOrderWriter(_odooClient, new NoVariants(), new OdooOrderWriterOptions());
-        Dispatcher = new OdooOrderDispatcher(Sidecar, new StoreOrderWriters(new Dictionary<string, OdooOrderWriter> { [IntakeHarness.Shop] = writer }),
+        Dispatcher = new OdooOrderDispatcher(Sidecar, new StoreOrderWriters(new Dictionary<string, IChannelOrderWriter> { [IntakeHarness.Shop] = writer }),
             _journal, _registry, NullLogger.Instance, options: new OdooOrderDispatcherOptions { RetryDelay = TimeSpan.FromMilliseconds(200), MaxRetryDelay = TimeSpan.FromSeconds(1) });
         Dispatcher.Start();
     }

@@ -115,11 +115,18 @@ public sealed class OrderPipelineTests(RegistryInfrastructure fixture)
     }
 
     [Fact]
-    public async Task Odoo_down_for_a_while_then_up_loses_no_order_and_doubles_none()
+    public async Task Odoo_down_for_a_minute_then_up_loses_no_order_and_doubles_none()
     {
+        // The issue's outage, a whole minute (Odoo restarting, a deploy): far longer than the client's own retries, so
+        // only the dispatcher's ledger-driven retries can carry the orders through it.
+        var outage = TimeSpan.FromMinutes(1);
         await using var pipeline = await OrderPipeline.StartAsync(fixture);
         var skus = await pipeline.Odoo.SkusAsync(3, Ct);
-        pipeline.Odoo.Simulator.InjectFaults(new OdooSimFaults { Down = new OdooDownFault(5) });
+        var before = pipeline.Odoo.Simulator.Requests();
+        var since = before.Count == 0 ? 0 : before[^1].Seq;
+        // Taken just before: the simulator's outage ends no earlier than downAt + outage.
+        var downAt = DateTimeOffset.UtcNow;
+        pipeline.Odoo.Simulator.InjectFaults(new OdooSimFaults { Down = new OdooDownFault(outage.TotalSeconds) });
         var ids = skus.Select(_ => OrderPipeline.NewOrderId()).ToList();
         for (var i = 0; i < ids.Count; i++)
         {
@@ -130,10 +137,17 @@ public sealed class OrderPipelineTests(RegistryInfrastructure fixture)
 
         foreach (var id in ids)
         {
-            var entry = await pipeline.LedgerStatusAsync(id, OrderStatus.Written);
+            await Eventually.UntilAsync(() => pipeline.LedgerAsync(id), e => e?.Status == OrderStatus.Written, e => $"order {id}: still {e?.Status ?? "not in the ledger"}",
+                Ct, timeout: outage + TimeSpan.FromSeconds(60));
             (await pipeline.OdooOrdersAsync(id)).Should().ContainSingle().Which.State.Should().Be("sale");
         }
 
+        var requests = pipeline.Odoo.Simulator.Requests(since);
+        var refused = requests.Where(r => r.Outcome.StartsWith("down:", StringComparison.Ordinal)).ToList();
+        refused.Should().NotBeEmpty();
+        refused.Max(r => r.At).Should().BeOnOrAfter(downAt + outage - TimeSpan.FromSeconds(10), "the writer kept trying to the end of the outage, not once at its start");
+        requests.Where(r => r.Outcome == "ok" && r.Model == "sale.order").Min(r => r.At).Should().BeOnOrAfter(downAt + outage,
+            "no order reached Odoo before it was up again");
         pipeline.Dispatcher!.Retries.Should().BePositive("the writer met the outage and retried");
     }
 

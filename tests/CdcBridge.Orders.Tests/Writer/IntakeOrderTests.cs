@@ -152,5 +152,6 @@ public sealed class IntakeOrderTests
             ["price"] = price,
             ["total_discount"] = discount,
             ["tax_lines"] = taxes.Cast<object?>().ToList(),
+            ["resolved_sku"] = null,
         };
 }
