@@ -12,7 +12,7 @@ namespace CdcBridge.Orders.Intake;
 /// <summary>
 /// Takes Shopify order webhooks onto the intake topic. Checks, in order: body size (413), HMAC over the raw bytes
 /// (401), the identifying headers (400), the topic (orders/create, orders/updated and orders/cancelled go on; any other
-/// authentic topic is parked and answered 200), the payload (400); then the delivery is produced once per webhook id
+/// authentic topic is parked and answered 200), the payload (400, the authentic body kept in orders.parked_webhooks); then the delivery is produced once per webhook id
 /// (<see cref="WebhookDeliveryLog"/>): 200 when on the topic or already there, 503 when Kafka, the registry or the
 /// database failed, so that Shopify retries (8 times over 4 hours, with the original payload). Given a variant resolver,
 /// lines that came without SKU get the variant's SKU in <c>resolved_sku</c> first (<see cref="IntakeSkuLookup"/>).
@@ -113,6 +113,9 @@ public sealed partial class ShopifyWebhookReceiver : IAsyncDisposable
         }
         catch (InvalidWebhookPayloadException e)
         {
+            // Authentic, so Shopify really sent it: kept with the reason (nothing goes on the topic), so that a payload
+            // change on Shopify's side shows in `cdcbridge status` instead of vanishing after Shopify's last retry.
+            await KeepMalformedAsync(delivery, request.Body, e.Message, ct);
             return Rejected(request, 400, RejectReasons.Payload, e.Message);
         }
 
@@ -189,6 +192,26 @@ public sealed partial class ShopifyWebhookReceiver : IAsyncDisposable
         }
 
         return new WebhookResponse(200, WebhookOutcome.Parked, reason);
+    }
+
+    private async Task KeepMalformedAsync(WebhookDelivery delivery, ReadOnlyMemory<byte> body, string problem, CancellationToken ct)
+    {
+        try
+        {
+            await EnsureSchemaAsync(ct);
+            await using var connection = await _database.OpenConnectionAsync(ct);
+            var reason = $"{delivery.Topic} could not be read as an order ({problem}); answered 400, kept here for inspection";
+            if (await ParkedWebhooks.ParkAsync(connection, new ParkedWebhook(delivery.WebhookId, delivery.ShopDomain, delivery.Topic, delivery.ReceivedAt, reason, body), ct))
+            {
+                WebhooksParked.Add(1, new KeyValuePair<string, object?>(Tags.Topic, delivery.Topic));
+                LogParked(_logger, delivery.Topic, delivery.WebhookId, delivery.ShopDomain, reason);
+            }
+        }
+        catch (NpgsqlException e) when (!ct.IsCancellationRequested)
+        {
+            // The 400 stands: Shopify retries the delivery, and a later attempt can keep it.
+            LogUnavailable(_logger, e, delivery.WebhookId, delivery.ShopDomain, RejectReasons.Database);
+        }
     }
 
     private async Task EnsureSchemaAsync(CancellationToken ct)

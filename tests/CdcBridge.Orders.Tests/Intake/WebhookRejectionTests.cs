@@ -5,7 +5,10 @@ using CdcBridge.Testing;
 
 namespace CdcBridge.Orders.Tests.Intake;
 
-/// <summary>What Shopify must not (or cannot usefully) retry is answered 4xx, and nothing reaches the topic or the log.</summary>
+/// <summary>
+/// What Shopify must not (or cannot usefully) retry is answered 4xx, and nothing reaches the topic or the log; an
+/// authentic body that is not a readable order is kept in orders.parked_webhooks.
+/// </summary>
 public sealed class WebhookRejectionTests(RegistryInfrastructure fixture)
 {
     [Fact]
@@ -60,6 +63,28 @@ public sealed class WebhookRejectionTests(RegistryInfrastructure fixture)
         answer.Reason.Should().StartWith("The body is not JSON");
         intake.RecordCount().Should().Be(0);
         (await intake.LoggedAsync(webhookId)).Should().BeNull();
+    }
+
+    [Fact]
+    public async Task Bug_an_authentic_but_malformed_delivery_vanished_after_shopifys_retries_it_is_kept_with_its_reason_and_exact_body()
+    {
+        await using var intake = await IntakeHarness.StartAsync(fixture);
+        var webhookId = Guid.NewGuid().ToString();
+        var notAnOrder = Encoding.UTF8.GetBytes("""{"id":820982911946154508,"line_items":[]}""");
+
+        var first = await intake.PostAsync(notAnOrder, webhookId);
+        var retry = await intake.PostAsync(notAnOrder, webhookId);
+        var forged = await intake.PostAsync(notAnOrder, Guid.NewGuid().ToString(), secret: "someone-elses-secret");
+
+        first.Status.Should().Be(HttpStatusCode.BadRequest);
+        retry.Status.Should().Be(HttpStatusCode.BadRequest);
+        forged.Status.Should().Be(HttpStatusCode.Unauthorized);
+        var parked = (await intake.ParkedAsync()).Should().ContainSingle("a retry is kept once and a forged body never").Subject;
+        parked.WebhookId.Should().Be(webhookId);
+        parked.Topic.Should().Be("orders/create");
+        parked.Reason.Should().Contain(first.Reason!).And.Contain("kept here for inspection");
+        parked.RawPayload.ToArray().Should().Equal(notAnOrder);
+        intake.RecordCount().Should().Be(0);
     }
 
     [Fact]
