@@ -12,6 +12,7 @@ internal sealed class AckTracker
     private readonly Lock _gate = new();
     private readonly LinkedList<Entry> _open = new();
     private NpgsqlLogSequenceNumber _confirmable;
+    private NpgsqlLogSequenceNumber _lastTracked;
 
     public NpgsqlLogSequenceNumber Confirmable
     {
@@ -29,10 +30,54 @@ internal sealed class AckTracker
     {
         lock (_gate)
         {
-            var entry = new Entry(commitEnd, records);
-            _open.AddLast(entry);
-            Advance();
+            var entry = new Entry(commitEnd, records, isSealed: true);
+            Append(entry);
             return entry;
+        }
+    }
+
+    /// <summary>
+    /// Starts tracking a transaction whose record count is not known yet (a snapshot produced while it is read):
+    /// count each record with <see cref="Expect"/>, then <see cref="Seal"/> it; it is never confirmable before that.
+    /// </summary>
+    public Entry Open(NpgsqlLogSequenceNumber commitEnd)
+    {
+        lock (_gate)
+        {
+            var entry = new Entry(commitEnd, 0, isSealed: false);
+            Append(entry);
+            return entry;
+        }
+    }
+
+    /// <summary>
+    /// Holds the confirmable LSN where it is until the hold is acknowledged: nothing tracked after it is confirmed
+    /// meanwhile (an incremental snapshot keeps its signal in the slot, so a restart replays it).
+    /// </summary>
+    public Entry Hold()
+    {
+        lock (_gate)
+        {
+            var entry = new Entry(_lastTracked, 1, isSealed: true);
+            Append(entry);
+            return entry;
+        }
+    }
+
+    public void Expect(Entry entry)
+    {
+        lock (_gate)
+        {
+            entry.Outstanding++;
+        }
+    }
+
+    public void Seal(Entry entry)
+    {
+        lock (_gate)
+        {
+            entry.Sealed = true;
+            Advance();
         }
     }
 
@@ -45,19 +90,36 @@ internal sealed class AckTracker
         }
     }
 
+    private void Append(Entry entry)
+    {
+        _open.AddLast(entry);
+        if (entry.CommitEnd > _lastTracked)
+        {
+            _lastTracked = entry.CommitEnd;
+        }
+
+        Advance();
+    }
+
     private void Advance()
     {
-        while (_open.First is { } first && first.Value.Outstanding <= 0)
+        while (_open.First is { } first && first.Value.Sealed && first.Value.Outstanding <= 0)
         {
-            _confirmable = first.Value.CommitEnd;
+            if (first.Value.CommitEnd > _confirmable)
+            {
+                _confirmable = first.Value.CommitEnd;
+            }
+
             _open.RemoveFirst();
         }
     }
 
-    internal sealed class Entry(NpgsqlLogSequenceNumber commitEnd, int outstanding)
+    internal sealed class Entry(NpgsqlLogSequenceNumber commitEnd, int outstanding, bool isSealed)
     {
         public NpgsqlLogSequenceNumber CommitEnd { get; } = commitEnd;
 
         public int Outstanding { get; set; } = outstanding;
+
+        public bool Sealed { get; set; } = isSealed;
     }
 }

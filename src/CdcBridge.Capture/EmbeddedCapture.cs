@@ -27,6 +27,21 @@ public sealed record CaptureOptions
 
     /// <summary>Drop the slot and snapshot again (the embedded broker forgets everything on restart).</summary>
     public bool FreshSnapshot { get; init; } = true;
+
+    /// <summary>The clock of envelope and snapshot-read timestamps.</summary>
+    public TimeProvider Time { get; init; } = TimeProvider.System;
+
+    /// <summary>
+    /// The most snapshot rows held at once: read from PostgreSQL but not yet acknowledged by Kafka (the one-row
+    /// lookahead included). Debezium's <c>max.queue.size</c> default.
+    /// </summary>
+    internal int SnapshotMaxInFlight { get; init; } = 8192;
+
+    /// <summary>Rows per round trip of the initial snapshot's cursor.</summary>
+    internal int SnapshotFetchSize { get; init; } = 1024;
+
+    /// <summary>Test seam: runs after an incremental-snapshot chunk is read and before its window is closed.</summary>
+    internal Func<IncrementalChunk, CancellationToken, Task>? AfterIncrementalChunkRead { get; init; }
 }
 
 /// <summary>
@@ -34,19 +49,23 @@ public sealed record CaptureOptions
 /// the slot's exported snapshot (<c>op: r</c>), then streaming of inserts, updates, deletes (+ tombstones) and
 /// truncates as Debezium envelopes in Confluent Avro, keyed by primary key and partitioned like Java's producer. The
 /// slot confirms a transaction's LSN only after Kafka acknowledged all of it and everything before it: a crash can
-/// repeat events, never lose them.
+/// repeat events, never lose them. A failed delivery stops capture at once. Incremental snapshots run on request
+/// through the signal table (<see cref="IncrementalSnapshot"/>).
 /// </summary>
 public sealed partial class EmbeddedCapture : IAsyncDisposable
 {
     private readonly CaptureOptions _options;
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _stop = new();
+    private readonly CancellationTokenSource _halt; // _stop, or a failed delivery
     private readonly TaskCompletionSource _snapshotDone = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly AckTracker _acks = new();
     private readonly Dictionary<uint, CapturedTable> _byRelation = [];
     private readonly Dictionary<string, CapturedTable> _byName = [];
     private readonly IProducer<byte[]?, byte[]?> _producer;
     private readonly HashSet<string> _captured;
+    private readonly InFlightLimit _snapshotLimit;
+    private IncrementalSnapshot? _incremental;
     private Task _loop = Task.CompletedTask;
     private long _events;
     private string? _lastCommitLsn;
@@ -58,6 +77,8 @@ public sealed partial class EmbeddedCapture : IAsyncDisposable
         _options = options;
         _logger = logger;
         _captured = options.Settings.Tables.ToHashSet(StringComparer.Ordinal);
+        _halt = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
+        _snapshotLimit = new InFlightLimit(Math.Max(1, options.SnapshotMaxInFlight));
         _database = new NpgsqlConnectionStringBuilder(options.ConnectionString).Database ?? "";
         _producer = new ProducerBuilder<byte[]?, byte[]?>(new ProducerConfig
         {
@@ -85,11 +106,20 @@ public sealed partial class EmbeddedCapture : IAsyncDisposable
     /// <summary>The LSN the slot may confirm: everything before it is acknowledged by Kafka.</summary>
     public NpgsqlLogSequenceNumber ConfirmedLsn => _acks.Confirmable;
 
+    /// <summary>The most initial-snapshot rows held in memory at once (bounded by <see cref="CaptureOptions.SnapshotMaxInFlight"/>).</summary>
+    internal int SnapshotPeakRowsHeld => _snapshotLimit.Peak;
+
+    /// <summary>Whether an incremental snapshot is under way.</summary>
+    internal bool IncrementalSnapshotRunning => _incremental?.Running ?? false;
+
+    /// <summary>Incremental-snapshot chunks read so far.</summary>
+    internal long IncrementalChunksRead => _incremental?.ChunksRead ?? 0;
+
     public static Task<EmbeddedCapture> StartAsync(CaptureOptions options, ILogger logger, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(options);
         var capture = new EmbeddedCapture(options, logger);
-        capture._loop = Task.Run(() => capture.RunAsync(capture._stop.Token), CancellationToken.None);
+        capture._loop = Task.Run(capture.RunAsync, CancellationToken.None);
         return Task.FromResult(capture);
     }
 
@@ -111,10 +141,25 @@ public sealed partial class EmbeddedCapture : IAsyncDisposable
 
         _producer.Flush(TimeSpan.FromSeconds(10));
         _producer.Dispose();
+        _snapshotLimit.Dispose();
+        _halt.Dispose();
         _stop.Dispose();
     }
 
-    private async Task RunAsync(CancellationToken ct)
+    private async Task RunAsync()
+    {
+        try
+        {
+            await CaptureAsync(_halt.Token);
+        }
+        catch (Exception e) when (_fault is { } fault && !_stop.IsCancellationRequested && e is not InvalidOperationException)
+        {
+            // A failed delivery cancelled the run: report the delivery, not the cancellation it caused.
+            throw new InvalidOperationException(fault, e);
+        }
+    }
+
+    private async Task CaptureAsync(CancellationToken ct)
     {
         var settings = _options.Settings;
         await using var replication = new LogicalReplicationConnection(_options.ConnectionString);
@@ -155,97 +200,23 @@ public sealed partial class EmbeddedCapture : IAsyncDisposable
         }
     }
 
-    private async Task SnapshotAsync(PgOutputReplicationSlot slot, CancellationToken ct)
-    {
-        // A second connection reads every table in the slot's exported snapshot: exactly what is before the slot's
-        // consistent point, so streaming continues with no gap and no overlap.
-        await using var connection = new NpgsqlConnection(_options.ConnectionString);
-        await connection.OpenAsync(ct);
-        await using var tx = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, ct);
-        await using (var set = new NpgsqlCommand($"SET TRANSACTION SNAPSHOT '{slot.SnapshotName}'", connection, tx))
-        {
-            await set.ExecuteNonQueryAsync(ct);
-        }
-
-        long txId;
-        await using (var xid = new NpgsqlCommand("SELECT txid_current()", connection, tx))
-        {
-            txId = (long)(await xid.ExecuteScalarAsync(ct))!;
-        }
-
-        var tables = new List<CapturedTable>();
-        foreach (var name in _options.Settings.Tables)
-        {
-            var (schema, table) = Split(name);
-            tables.Add(await LoadTableAsync(connection, schema, table, ct));
-        }
-
-        var lsn = (long)(ulong)slot.ConsistentPoint;
-        var entry = new List<(CapturedTable, GenericRecord)>();
-        var records = 0;
-        var pending = new List<Task>();
-        for (var t = 0; t < tables.Count; t++)
-        {
-            var table = tables[t];
-            var columns = string.Join(", ", table.Table.Columns.Select(c => $"\"{c.Name}\"::text"));
-            var order = table.Table.PrimaryKey.Count > 0 ? " ORDER BY " + string.Join(", ", table.Table.PrimaryKey.Select(k => $"\"{k}\"")) : "";
-            await using var select = new NpgsqlCommand($"SELECT {columns} FROM \"{table.Table.Schema}\".\"{table.Table.Name}\"{order}", connection, tx);
-            await using var reader = await select.ExecuteReaderAsync(ct);
-            var rows = new List<GenericRecord>();
-            while (await reader.ReadAsync(ct))
-            {
-                var texts = new string?[reader.FieldCount];
-                for (var i = 0; i < texts.Length; i++)
-                {
-                    texts[i] = await reader.IsDBNullAsync(i, ct) ? null : reader.GetString(i);
-                }
-
-                rows.Add(table.Row(texts));
-            }
-
-            foreach (var row in rows)
-            {
-                entry.Add((table, row));
-            }
-
-            records += rows.Count;
-        }
-
-        // source.snapshot: "first" on the very first record, "last" on the very last, "true" between (3.0.x).
-        var now = DateTime.UtcNow;
-        var tracked = _acks.Track(slot.ConsistentPoint, entry.Count);
-        for (var i = 0; i < entry.Count; i++)
-        {
-            var (table, row) = entry[i];
-            var marker = i == 0 ? "first" : i == entry.Count - 1 ? "last" : "true";
-            var source = Source(table, now, marker, lsn, txId, $"[null,\"{lsn}\"]");
-            var envelope = Envelope(table, null, row, source, "r");
-            pending.Add(ProduceAsync(table, table.Key(row), envelope, tracked));
-        }
-
-        await Task.WhenAll(pending);
-        _producer.Flush(ct);
-        await tx.CommitAsync(ct);
-        LogSnapshot(_logger, records, tables.Count, slot.ConsistentPoint.ToString());
-        _snapshotDone.TrySetResult();
-    }
-
     private async Task StreamAsync(LogicalReplicationConnection replication, PgOutputReplicationSlot slot, CancellationToken ct)
     {
         await using var catalog = new NpgsqlConnection(_options.ConnectionString);
         await catalog.OpenAsync(ct);
         var options = new PgOutputReplicationOptions(_options.Settings.PublicationName, PgOutputProtocolVersion.V1);
-        var transaction = new List<(CapturedTable Table, GenericRecord? Key, GenericRecord Envelope, bool Tombstone)>();
+        var transaction = new List<CapturedChange>();
         long txId = 0;
-        var commitTs = DateTime.UtcNow;
+        var commitTs = _options.Time.GetUtcNow().UtcDateTime;
         var lastConfirmed = _acks.Confirmable;
+        _incremental = _options.Settings.SignalTable is { } signals && _captured.Contains(signals)
+            ? new IncrementalSnapshot(_options.Settings, catalog, _acks, _logger, _options.Time, (name, token) => TableAsync(catalog, name, token),
+                IncrementalRead, _options.AfterIncrementalChunkRead)
+            : null;
 
         await foreach (var message in replication.StartReplication(slot, options, ct))
         {
-            if (_fault is { } fault)
-            {
-                throw new InvalidOperationException(fault);
-            }
+            ThrowIfFaulted();
 
             switch (message)
             {
@@ -259,7 +230,7 @@ public sealed partial class EmbeddedCapture : IAsyncDisposable
                     break;
                 case InsertMessage insert when Table(insert.Relation) is { } table:
                     var inserted = await RowAsync(table, insert.NewRow, ct);
-                    transaction.Add((table, table.Key(inserted), Envelope(table, null, inserted, StreamSource(table, commitTs, message.WalStart, txId), "c"), false));
+                    transaction.Add(new(table, table.Key(inserted), Envelope(table, null, inserted, StreamSource(table, commitTs, message.WalStart, txId), "c"), false));
                     break;
                 case UpdateMessage update when Table(update.Relation) is { } table:
                     GenericRecord? before = update switch
@@ -269,7 +240,7 @@ public sealed partial class EmbeddedCapture : IAsyncDisposable
                         _ => null, // replica identity DEFAULT: no old row unless the key changed
                     };
                     var after = await RowAsync(table, update.NewRow, ct);
-                    transaction.Add((table, table.Key(after), Envelope(table, before, after, StreamSource(table, commitTs, message.WalStart, txId), "u"), false));
+                    transaction.Add(new(table, table.Key(after), Envelope(table, before, after, StreamSource(table, commitTs, message.WalStart, txId), "u"), false));
                     break;
                 case DeleteMessage delete when Table(delete.Relation) is { } table:
                     var old = delete switch
@@ -279,10 +250,10 @@ public sealed partial class EmbeddedCapture : IAsyncDisposable
                         _ => throw new InvalidOperationException("A delete without its old row."),
                     };
                     var deleteKey = table.Key(old);
-                    transaction.Add((table, deleteKey, Envelope(table, old, null, StreamSource(table, commitTs, message.WalStart, txId), "d"), false));
+                    transaction.Add(new(table, deleteKey, Envelope(table, old, null, StreamSource(table, commitTs, message.WalStart, txId), "d"), false));
                     if (_options.Settings.TombstonesOnDelete)
                     {
-                        transaction.Add((table, deleteKey, Envelope(table, old, null, StreamSource(table, commitTs, message.WalStart, txId), "d"), true));
+                        transaction.Add(new(table, deleteKey, Envelope(table, old, null, StreamSource(table, commitTs, message.WalStart, txId), "d"), true));
                     }
 
                     break;
@@ -291,13 +262,15 @@ public sealed partial class EmbeddedCapture : IAsyncDisposable
                     {
                         if (Table(relation) is { } table)
                         {
-                            transaction.Add((table, null, Envelope(table, null, null, StreamSource(table, commitTs, message.WalStart, txId), "t"), false));
+                            transaction.Add(new(table, null, Envelope(table, null, null, StreamSource(table, commitTs, message.WalStart, txId), "t"), false));
                         }
                     }
 
                     break;
                 case CommitMessage commit:
-                    await PublishAsync(transaction, commit.TransactionEndLsn, ct);
+                    // Signals act where they are in the stream: a close watermark puts its chunk's rows right after it.
+                    var published = _incremental is null ? transaction : await _incremental.InterleaveAsync(transaction, ct);
+                    await PublishAsync(published, commit.TransactionEndLsn, ct);
                     LastCommitAt = commit.TransactionCommitTimestamp;
                     _lastCommitLsn = ((long)(ulong)commit.CommitLsn).ToString(System.Globalization.CultureInfo.InvariantCulture);
                     transaction.Clear();
@@ -314,7 +287,7 @@ public sealed partial class EmbeddedCapture : IAsyncDisposable
         }
     }
 
-    private async Task PublishAsync(List<(CapturedTable Table, GenericRecord? Key, GenericRecord Envelope, bool Tombstone)> records, NpgsqlLogSequenceNumber commitEnd, CancellationToken ct)
+    private async Task PublishAsync(List<CapturedChange> records, NpgsqlLogSequenceNumber commitEnd, CancellationToken ct)
     {
         var tracked = _acks.Track(commitEnd, records.Count);
         foreach (var (table, key, envelope, tombstone) in records)
@@ -324,7 +297,8 @@ public sealed partial class EmbeddedCapture : IAsyncDisposable
         }
     }
 
-    private async Task ProduceAsync(CapturedTable table, GenericRecord? key, GenericRecord? envelope, AckTracker.Entry tracked)
+    /// <param name="settled">Called once Kafka answered, whether it took the record or not.</param>
+    private async Task ProduceAsync(CapturedTable table, GenericRecord? key, GenericRecord? envelope, AckTracker.Entry tracked, Action? settled = null)
     {
         var keyBytes = await table.SerializeKeyAsync(key);
         var valueBytes = envelope is null ? null : await table.SerializeValueAsync(envelope);
@@ -333,18 +307,42 @@ public sealed partial class EmbeddedCapture : IAsyncDisposable
             if (report.Error.IsError)
             {
                 // Never confirm past an undelivered record: capture stops and resumes from the confirmed LSN.
-                _fault = $"Kafka did not take a record for {table.Topic}: {report.Error.Reason}";
-                return;
+                Fail($"Kafka did not take a record for {table.Topic}: {report.Error.Reason} ({report.Error.Code})");
+            }
+            else
+            {
+                Interlocked.Increment(ref _events);
+                _acks.Acknowledge(tracked);
             }
 
-            Interlocked.Increment(ref _events);
-            _acks.Acknowledge(tracked);
+            settled?.Invoke();
         });
     }
 
-    private static GenericRecord Envelope(CapturedTable table, GenericRecord? before, GenericRecord? after, GenericRecord source, string op)
+    /// <summary>
+    /// Stops capture now (on librdkafka's delivery thread): the replication loop would otherwise notice only at its
+    /// next WAL message, a whole heartbeat interval later when Odoo is quiet.
+    /// </summary>
+    private void Fail(string reason)
     {
-        var now = DateTime.UtcNow;
+        if (Interlocked.CompareExchange(ref _fault, reason, null) is null)
+        {
+            LogDeliveryFailed(_logger, reason);
+            _ = _halt.CancelAsync(); // callbacks run on the thread pool, not on librdkafka's
+        }
+    }
+
+    private void ThrowIfFaulted()
+    {
+        if (_fault is { } fault)
+        {
+            throw new InvalidOperationException(fault);
+        }
+    }
+
+    private GenericRecord Envelope(CapturedTable table, GenericRecord? before, GenericRecord? after, GenericRecord source, string op)
+    {
+        var now = _options.Time.GetUtcNow().UtcDateTime;
         var micros = (now.Ticks - DateTime.UnixEpoch.Ticks) / 10;
         return new GenericRecord(table.Envelope)
         {
@@ -368,7 +366,18 @@ public sealed partial class EmbeddedCapture : IAsyncDisposable
         return Source(table, commitTs, "false", position, txId, sequence);
     }
 
-    private GenericRecord Source(CapturedTable table, DateTime at, string snapshot, long lsn, long txId, string sequence)
+    /// <summary>
+    /// An incremental-snapshot read. Debezium leaves <c>txId</c>, <c>lsn</c> and <c>xmin</c> unset on these records
+    /// (PostgresSourceInfoStructMaker.struct skips them when the snapshot record is INCREMENTAL) and keeps the stream
+    /// position in <c>sequence</c>: here the close watermark's.
+    /// </summary>
+    private CapturedChange IncrementalRead(CapturedTable table, GenericRecord row, DateTime readAt, GenericRecord closeWatermarkSource)
+    {
+        var source = Source(table, readAt, "incremental", null, null, closeWatermarkSource["sequence"] as string);
+        return new CapturedChange(table, table.Key(row), Envelope(table, null, row, source, "r"), false);
+    }
+
+    private GenericRecord Source(CapturedTable table, DateTime at, string snapshot, long? lsn, long? txId, string? sequence)
     {
         var micros = (at.ToUniversalTime().Ticks - DateTime.UnixEpoch.Ticks) / 10;
         return new GenericRecord(table.Source)
@@ -431,6 +440,23 @@ public sealed partial class EmbeddedCapture : IAsyncDisposable
         _byRelation[relation.RelationId] = known;
     }
 
+    /// <summary>A captured table by <c>schema.table</c>, described now if streaming has not met it yet.</summary>
+    private async Task<CapturedTable?> TableAsync(NpgsqlConnection catalog, string name, CancellationToken ct)
+    {
+        if (!_captured.Contains(name))
+        {
+            return null;
+        }
+
+        if (_byName.TryGetValue(name, out var known))
+        {
+            return known;
+        }
+
+        var (schema, table) = Split(name);
+        return await LoadTableAsync(catalog, schema, table, ct);
+    }
+
     private async Task<CapturedTable> LoadTableAsync(NpgsqlConnection connection, string schema, string table, CancellationToken ct)
     {
         var captured = new CapturedTable(await PgCatalog.ReadTableAsync(connection, schema, table, ct), _options.Settings, _options.Registry);
@@ -460,7 +486,7 @@ public sealed partial class EmbeddedCapture : IAsyncDisposable
                 {
                     var key = await keySerializer.SerializeAsync(new GenericRecord(keySchema) { ["serverName"] = settings.TopicPrefix },
                         new SerializationContext(MessageComponentType.Key, settings.HeartbeatTopic));
-                    var value = await valueSerializer.SerializeAsync(new GenericRecord(valueSchema) { ["ts_ms"] = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() },
+                    var value = await valueSerializer.SerializeAsync(new GenericRecord(valueSchema) { ["ts_ms"] = _options.Time.GetUtcNow().ToUnixTimeMilliseconds() },
                         new SerializationContext(MessageComponentType.Value, settings.HeartbeatTopic));
                     await _producer.ProduceAsync(settings.HeartbeatTopic, new Message<byte[]?, byte[]?> { Key = key, Value = value }, ct);
                     if (settings.HeartbeatActionQuery is { } query)
@@ -505,4 +531,7 @@ public sealed partial class EmbeddedCapture : IAsyncDisposable
 
     [LoggerMessage(3, LogLevel.Warning, "Heartbeat failed: {Reason}")]
     private static partial void LogHeartbeatFailed(ILogger logger, string reason);
+
+    [LoggerMessage(4, LogLevel.Error, "Capture stops: {Reason}")]
+    private static partial void LogDeliveryFailed(ILogger logger, string reason);
 }

@@ -41,6 +41,9 @@ public sealed record CaptureSettings
 
     public string SnapshotMode { get; init; } = "initial";
 
+    /// <summary>Rows per chunk of an incremental snapshot (Debezium's <c>incremental.snapshot.chunk.size</c>, default 1024).</summary>
+    public int IncrementalSnapshotChunkSize { get; init; } = 1024;
+
     public string HeartbeatTopic => $"__debezium-heartbeat.{TopicPrefix}";
 
     public string TopicFor(string schema, string table) => $"{TopicPrefix}.{schema}.{table}";
@@ -92,6 +95,9 @@ public sealed record CaptureSettings
             HeartbeatActionQuery = Get("heartbeat.action.query"),
             SignalTable = Get("signal.data.collection"),
             SnapshotMode = Get("snapshot.mode") ?? "initial",
+            IncrementalSnapshotChunkSize = Get("incremental.snapshot.chunk.size") is { } chunk
+                ? int.Parse(chunk, CultureInfo.InvariantCulture) is var size and > 0 ? size : throw new FormatException($"incremental.snapshot.chunk.size '{chunk}' is not a positive number.")
+                : 1024,
         };
     }
 

@@ -38,4 +38,35 @@ public sealed class AckTrackerTests
         tracker.Acknowledge(busy);
         tracker.Confirmable.Should().Be(new NpgsqlLogSequenceNumber(150));
     }
+
+    [Fact]
+    public void An_open_transaction_is_never_confirmable_before_it_is_sealed_even_with_every_record_so_far_acknowledged()
+    {
+        var tracker = new AckTracker();
+        var snapshot = tracker.Open(new NpgsqlLogSequenceNumber(100));
+        tracker.Expect(snapshot);
+        tracker.Acknowledge(snapshot);
+        tracker.Confirmable.Should().Be(new NpgsqlLogSequenceNumber(0), "more records may follow until it is sealed");
+
+        tracker.Expect(snapshot);
+        tracker.Seal(snapshot);
+        tracker.Confirmable.Should().Be(new NpgsqlLogSequenceNumber(0), "its last record is still in flight");
+
+        tracker.Acknowledge(snapshot);
+        tracker.Confirmable.Should().Be(new NpgsqlLogSequenceNumber(100));
+    }
+
+    [Fact]
+    public void A_hold_keeps_the_confirmable_lsn_where_it_was_until_released()
+    {
+        var tracker = new AckTracker();
+        tracker.Track(new NpgsqlLogSequenceNumber(100), 0);
+        var hold = tracker.Hold();
+        tracker.Track(new NpgsqlLogSequenceNumber(200), 0);
+        tracker.Track(new NpgsqlLogSequenceNumber(300), 0);
+        tracker.Confirmable.Should().Be(new NpgsqlLogSequenceNumber(100), "nothing after the hold is confirmed while it holds");
+
+        tracker.Acknowledge(hold);
+        tracker.Confirmable.Should().Be(new NpgsqlLogSequenceNumber(300));
+    }
 }

@@ -62,6 +62,7 @@ public sealed class OdooCaptureSchemaTests(InfrastructureFixture fixture)
         settings.Tables.Should().BeEquivalentTo(OdooSchema.CapturedTables.Concat(OdooSchema.CaptureTables).Select(t => $"public.{t}"),
             "connect/odoo-connector.json's table.include.list is exactly the publication");
         settings.SignalTable.Should().Be("public.cdcbridge_signal");
+        settings.IncrementalSnapshotChunkSize.Should().Be(1024, "incremental.snapshot.chunk.size, Debezium's default");
         settings.HeartbeatActionQuery.Should().Contain("cdcbridge_heartbeat");
     }
 
