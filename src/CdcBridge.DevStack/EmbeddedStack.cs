@@ -187,6 +187,7 @@ public sealed partial class EmbeddedStack : IAsyncDisposable
         {
             LogKeptOdoo(_logger);
             await StandardDelivery.InstallAsync(odoo, ct); // a database kept from before the order writer existed
+            await SaleTaxes.InstallAsync(odoo, ct); // or from before it wrote taxes: without them every taxed order parks
             return;
         }
 

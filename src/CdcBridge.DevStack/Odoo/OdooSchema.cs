@@ -20,13 +20,33 @@ public static class OdooSchema
     /// <summary>Capture's own tables, also in the publication: incremental-snapshot signals and heartbeats.</summary>
     public static readonly IReadOnlyList<string> CaptureTables = ["cdcbridge_signal", "cdcbridge_heartbeat"];
 
+    private const string AccountTaxScript = "03-account-tax.sql";
+
     internal static async Task InstallAsync(NpgsqlConnection connection, CancellationToken ct = default)
     {
-        foreach (var script in new[] { "01-odoo17-schema.sql", "02-cdc.sql" })
+        foreach (var script in new[] { "01-odoo17-schema.sql", "02-cdc.sql", AccountTaxScript })
         {
-            await using var command = new NpgsqlCommand(ReadScript(script), connection);
-            await command.ExecuteNonQueryAsync(ct);
+            await RunScriptAsync(connection, script, ct);
         }
+    }
+
+    /// <summary>Adds the sale-tax tables to a database installed before they were part of the schema; true when it did.</summary>
+    internal static async Task<bool> InstallAccountTaxAsync(NpgsqlConnection connection, CancellationToken ct)
+    {
+        await using var exists = new NpgsqlCommand("SELECT to_regclass('public.account_tax') IS NOT NULL", connection);
+        if ((bool)(await exists.ExecuteScalarAsync(ct))!)
+        {
+            return false;
+        }
+
+        await RunScriptAsync(connection, AccountTaxScript, ct);
+        return true;
+    }
+
+    private static async Task RunScriptAsync(NpgsqlConnection connection, string script, CancellationToken ct)
+    {
+        await using var command = new NpgsqlCommand(ReadScript(script), connection);
+        await command.ExecuteNonQueryAsync(ct);
     }
 
     /// <summary>True when the database already holds the schema (the first table of the subset exists).</summary>

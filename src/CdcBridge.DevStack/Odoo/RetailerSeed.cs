@@ -8,8 +8,9 @@ public sealed record SeedSummary(int Warehouses, int Products, int Quants, int C
 
 /// <summary>
 /// Fills an empty Odoo database with a realistic retailer, the way Odoo itself would have left the tables: one
-/// company, warehouses with Odoo's location tree, products with SKUs and variants, quants spread over locations
-/// (some with lots, some in packages, some duplicated as Odoo's concurrent reservation leaves them), and sale
+/// company with its taxes (<see cref="SaleTaxes"/>), warehouses with Odoo's location tree, products with SKUs and
+/// variants, quants spread over locations (some with lots, some in packages, some duplicated as Odoo's concurrent
+/// reservation leaves them), and sale
 /// orders in every state, the confirmed ones with pickings, moves and move lines that reserve stock exactly as
 /// <c>stock_quant.reserved_quantity</c> says. Deterministic: the same <see cref="SeedOptions"/> give the same rows.
 /// </summary>
@@ -92,6 +93,7 @@ public static class RetailerSeed
             "currency_id", "email", "layout_background", "security_lead", "internal_transit_location_id", "annual_inventory_month",
             "annual_inventory_day", "quotation_validity_days", "prepayment_percent");
         private readonly SeedTable _users = new("res_users", "login", "partner_id", "company_id", "active", "share");
+        private readonly SeedTable _taxes = SaleTaxes.Table(Epoch);
         private readonly SeedTable _uomCategory = new("uom_category", "name");
         private readonly SeedTable _uom = new("uom_uom", "name", "category_id", "factor", "rounding", "active", "uom_type");
         private readonly SeedTable _category = new("product_category", "name", "complete_name", "parent_id", "parent_path");
@@ -136,7 +138,7 @@ public static class RetailerSeed
         // Insertion order; foreign keys are not checked during the load, so it only has to be readable.
         public IEnumerable<SeedTable> Tables =>
         [
-            _currency, _partner, _company, _users, _uomCategory, _uom, _category, _location, _warehouse, _pickingType,
+            _currency, _partner, _company, _users, _taxes, _uomCategory, _uom, _category, _location, _warehouse, _pickingType,
             _template, _product, _lot, _package, _quant, _group, _order, _orderLine, _picking, _move, _moveLine,
         ];
 

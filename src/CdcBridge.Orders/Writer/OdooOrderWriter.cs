@@ -11,7 +11,8 @@ namespace CdcBridge.Orders.Writer;
 /// Takes channel orders into Odoo exactly once. The idempotency key is the order's external id
 /// (<see cref="OrderExternalIds.Order"/>): the writer looks it up first and, when Odoo already holds the order (a
 /// redelivery, or a writer stopped between create and confirm), only confirms it if it is still a draft. Otherwise it
-/// maps the lines to products, checks that the order's currency is the Odoo company's, finds or creates the buyer, and
+/// maps the lines to products and their Shopify tax lines to Odoo sale taxes (<see cref="SaleTaxCatalog"/>), checks
+/// that the order's currency is the Odoo company's, finds or creates the buyer, and
 /// creates the order with its lines through <c>sale.order.load</c> under that external id (odoo.md §3.4): the unique
 /// index on ir.model.data makes a concurrent second create fail (a load message, not an exception) and the loser finds
 /// the winner's order on its next look-up; a load that starts after the winner committed finds the external id itself
@@ -29,7 +30,8 @@ public sealed partial class OdooOrderWriter : IChannelOrderWriter
     private readonly OdooOrderWriterOptions _options;
     private readonly OrderLineResolver _lines;
     private readonly PartnerResolver _partners;
-    private readonly CompanyCurrency _currency;
+    private readonly WriterCompany _company;
+    private readonly SaleTaxCatalog _taxes;
     private readonly ILogger _logger;
 
     public OdooOrderWriter(OdooJsonRpcClient odoo, IVariantSkuResolver variants, OdooOrderWriterOptions? options = null, ILogger<OdooOrderWriter>? logger = null)
@@ -41,7 +43,8 @@ public sealed partial class OdooOrderWriter : IChannelOrderWriter
         _odoo = new OdooCalls(odoo, _options.Language);
         _lines = new OrderLineResolver(_odoo, variants, _options);
         _partners = new PartnerResolver(_odoo, _options);
-        _currency = new CompanyCurrency(_odoo, odoo);
+        _company = new WriterCompany(_odoo, odoo);
+        _taxes = new SaleTaxCatalog(_odoo, _company);
         _logger = (ILogger?)logger ?? NullLogger.Instance;
     }
 
@@ -100,8 +103,9 @@ public sealed partial class OdooOrderWriter : IChannelOrderWriter
     internal async Task<OdooOrderOutcome> CreateDraftAsync(IntakeOrder order, CancellationToken ct)
     {
         var xmlid = ExternalId(order);
-        var lines = await _lines.ResolveAsync(order, ct);
-        var currency = await _currency.CodeAsync(ct);
+        var taxes = await _taxes.ForAsync(order, ct);
+        var lines = await _lines.ResolveAsync(order, taxes, ct);
+        var currency = await _company.CurrencyAsync(ct);
         if (!string.Equals(currency, order.Currency, StringComparison.OrdinalIgnoreCase))
         {
             throw new OrderWriteException($"Order {order.Name} of {order.ShopDomain} is in {order.Currency} but the Odoo company prices in {currency}; "
@@ -109,13 +113,13 @@ public sealed partial class OdooOrderWriter : IChannelOrderWriter
         }
 
         var partners = await _partners.ResolveAsync(order, ct);
-        var (fields, rows) = SaleOrderLoad.Build(xmlid, order, partners, lines, _options.WarehouseId);
+        var (fields, rows) = SaleOrderLoad.Build(xmlid, order, partners, lines, taxes.LineField, _options.WarehouseId);
         for (var attempt = 1; ; attempt++)
         {
             var load = await _odoo.LoadAsync("sale.order", fields, rows, ct);
             if (load.Succeeded)
             {
-                var read = await ReadAsync(load.Ids[0], created: true, ct)
+                var read = await ReadAsync(load.Ids[0], created: true, ct, order)
                     ?? throw new OrderWriteException($"Odoo created order {order.Name} but cannot read it back.", isPermanent: false);
 
                 // Past draft, the load met the order a concurrent writer had made (and updated it to the same values).
@@ -124,6 +128,8 @@ public sealed partial class OdooOrderWriter : IChannelOrderWriter
 
             if (!load.LostRace)
             {
+                // Perhaps a kept tax is gone from Odoo: the replay of this order reads the taxes again.
+                _taxes.Invalidate();
                 throw OrderWriteFailures.Load(load, $"order {order.Name} of {order.ShopDomain}");
             }
 
@@ -167,10 +173,27 @@ public sealed partial class OdooOrderWriter : IChannelOrderWriter
     private async Task<OdooOrderOutcome?> FindAsync(string xmlid, CancellationToken ct) =>
         await _odoo.ResolveExternalIdAsync(xmlid, "sale.order", ct) is { } id ? await ReadAsync(id, created: false, ct) : null;
 
-    private async Task<OdooOrderOutcome?> ReadAsync(int id, bool created, CancellationToken ct)
+    /// <summary>The order's name and state; given the order just loaded, also compares Odoo's tax with Shopify's (same request).</summary>
+    private async Task<OdooOrderOutcome?> ReadAsync(int id, bool created, CancellationToken ct, IntakeOrder? loaded = null)
     {
-        var rows = await _odoo.SearchReadAsync("sale.order", [new JsonArray("id", "=", id)], ["name", "state"], ct, limit: 1);
-        return rows.Count == 0 ? null : new OdooOrderOutcome(id, rows[0]["name"]!.GetValue<string>(), rows[0]["state"]!.GetValue<string>(), created);
+        var rows = await _odoo.SearchReadAsync("sale.order", [new JsonArray("id", "=", id)], loaded is null ? ["name", "state"] : ["name", "state", "amount_tax"],
+            ct, limit: 1);
+        if (rows.Count == 0)
+        {
+            return null;
+        }
+
+        var outcome = new OdooOrderOutcome(id, rows[0]["name"]!.GetValue<string>(), rows[0]["state"]!.GetValue<string>(), created);
+        // Odoo rounds each line's tax to the cent (and its discount to a percentage with 2 decimals), so up to a cent a
+        // line apart is rounding; more means an Odoo tax computes otherwise than the Shopify rate it was matched to
+        // (or a line Shopify taxed was edited away).
+        var rounding = 0.01m * Math.Max(1, loaded?.Lines.Count + loaded?.ShippingLines.Count ?? 0);
+        if (loaded is not null && rows[0]["amount_tax"]?.GetValue<decimal>() is { } odooTax && Math.Abs(odooTax - loaded.TotalTax) > rounding)
+        {
+            LogTaxDiffers(_logger, loaded.ShopDomain, loaded.OrderId, outcome.SaleOrderName, odooTax, loaded.TotalTax);
+        }
+
+        return outcome;
     }
 
     private async Task<T> MeasureAsync<T>(string operation, IntakeOrder order, Func<Task<T>> work, Func<T, string> outcomeOf)
@@ -228,6 +251,9 @@ public sealed partial class OdooOrderWriter : IChannelOrderWriter
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Odoo writer: cancel {Shop} order {OrderId}: Odoo does not hold it")]
     private static partial void LogNotHeld(ILogger logger, string shop, long orderId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Odoo writer: {Shop} order {OrderId} -> {SaleOrder}: Odoo's tax is {OdooTax}, Shopify charged {ShopifyTax}")]
+    private static partial void LogTaxDiffers(ILogger logger, string shop, long orderId, string saleOrder, decimal odooTax, decimal shopifyTax);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Odoo writer: {Shop} order {OrderId} lost a create race (attempt {Attempt}); looking it up again")]
     private static partial void LogLostRace(ILogger logger, string shop, long orderId, int attempt);

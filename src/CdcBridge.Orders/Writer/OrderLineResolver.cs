@@ -6,13 +6,14 @@ namespace CdcBridge.Orders.Writer;
 
 /// <summary>
 /// Maps an order's lines to Odoo products by SKU = <c>product.product.default_code</c> (one search_read for the whole
-/// order, the shipping product included), and describes each line. A line whose SKU came empty is resolved through
-/// the variant. Problems an operator must fix (unknown or ambiguous SKUs, a line without any SKU, a missing shipping
-/// product) are collected and reported together, naming SKUs and line ids only.
+/// order, the shipping product included) and their Shopify tax lines to Odoo sale taxes (<see cref="SaleTaxCatalog"/>),
+/// and describes each line. A line whose SKU came empty is resolved through the variant. Problems an operator must fix
+/// (unknown or ambiguous SKUs, a line without any SKU, a missing shipping product, a tax rate without an Odoo tax) are
+/// collected and reported together, naming SKUs, tax titles and rates, and line ids only.
 /// </summary>
 internal sealed class OrderLineResolver(OdooCalls odoo, IVariantSkuResolver variants, OdooOrderWriterOptions options)
 {
-    public async Task<IReadOnlyList<OdooOrderLine>> ResolveAsync(IntakeOrder order, CancellationToken ct)
+    public async Task<IReadOnlyList<OdooOrderLine>> ResolveAsync(IntakeOrder order, SaleTaxCatalog.Snapshot taxes, CancellationToken ct)
     {
         var problems = new List<string>();
         var items = new List<(IntakeOrderLine Line, string Sku)>();
@@ -69,24 +70,29 @@ internal sealed class OrderLineResolver(OdooCalls odoo, IVariantSkuResolver vari
         var lines = new List<OdooOrderLine>();
         foreach (var (line, sku) in items)
         {
+            var taxIds = taxes.IdsFor(line.TaxLines, order.TaxesIncluded, string.Create(CultureInfo.InvariantCulture, $"line {line.LineItemId}"), problems);
             if (Product(products, sku, string.Create(CultureInfo.InvariantCulture, $"SKU '{sku}' of line {line.LineItemId}"), problems) is { } productId)
             {
                 lines.Add(new OdooOrderLine(OrderExternalIds.Line(options.ExternalIdModule, order.ShopDomain, line.LineItemId), productId, Describe(line),
-                    line.EffectiveQuantity, line.Price, DiscountPercent(line.TotalDiscount, line.Price * line.Quantity)));
+                    line.EffectiveQuantity, line.Price, DiscountPercent(line.TotalDiscount, line.Price * line.Quantity), taxIds));
             }
         }
 
+        var shippingTaxes = order.ShippingLines.Select(s => taxes.IdsFor(s.TaxLines, order.TaxesIncluded,
+            string.Create(CultureInfo.InvariantCulture, $"shipping line {s.ShippingLineId}"), problems)).ToList();
         if (order.ShippingLines.Count > 0
             && Product(products, options.ShippingProductCode, $"the shipping product '{options.ShippingProductCode}' (OdooOrderWriterOptions.ShippingProductCode)",
                 problems) is { } shippingId)
         {
-            lines.AddRange(order.ShippingLines.Select(s => new OdooOrderLine(OrderExternalIds.ShippingLine(options.ExternalIdModule, order.ShopDomain, s.ShippingLineId),
-                shippingId, Describe(s), 1m, s.Price, DiscountPercent(s.Price - s.DiscountedPrice, s.Price))));
+            lines.AddRange(order.ShippingLines.Select((s, i) => new OdooOrderLine(
+                OrderExternalIds.ShippingLine(options.ExternalIdModule, order.ShopDomain, s.ShippingLineId), shippingId, Describe(s), 1m, s.Price,
+                DiscountPercent(s.Price - s.DiscountedPrice, s.Price), shippingTaxes[i])));
         }
 
         if (problems.Count > 0)
         {
-            throw new OrderWriteException($"Order {order.Name} of {order.ShopDomain} cannot be written to Odoo: {string.Join("; ", problems)}.", isPermanent: true);
+            throw new OrderWriteException($"Order {order.Name} of {order.ShopDomain} cannot be written to Odoo: {string.Join("; ", problems.Distinct())}.",
+                isPermanent: true);
         }
 
         return lines;
@@ -128,7 +134,6 @@ internal sealed class OrderLineResolver(OdooCalls odoo, IVariantSkuResolver vari
             text.Append('\n').Append("Shopify discount: ").Append(Money(line.TotalDiscount));
         }
 
-        AppendTaxes(text, line.TaxLines);
         return text.ToString();
     }
 
@@ -145,20 +150,7 @@ internal sealed class OrderLineResolver(OdooCalls odoo, IVariantSkuResolver vari
             text.Append('\n').Append("Shopify discount: ").Append(Money(shipping.Price - shipping.DiscountedPrice));
         }
 
-        AppendTaxes(text, shipping.TaxLines);
         return text.ToString();
-    }
-
-    /// <summary>
-    /// Shopify's taxes, as text: the Odoo simulator has no account.tax, so no tax is posted on the line (see
-    /// <see cref="OrderNote"/>); a deployment with Odoo taxes maps each rate to an account.tax instead.
-    /// </summary>
-    private static void AppendTaxes(StringBuilder text, IReadOnlyList<IntakeTaxLine> taxes)
-    {
-        if (taxes.Count > 0)
-        {
-            text.Append('\n').Append("Shopify tax: ").AppendJoin("; ", taxes.Select(OrderNote.Tax));
-        }
     }
 
     internal static string Money(decimal amount) => amount.ToString("0.00##", CultureInfo.InvariantCulture);

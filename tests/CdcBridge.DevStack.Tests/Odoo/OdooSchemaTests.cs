@@ -46,6 +46,11 @@ public sealed class OdooSchemaTests(InfrastructureFixture fixture)
     [InlineData("sale_order_line", "order_id", "sale_order", "c")]
     [InlineData("sale_order", "partner_id", "res_partner", "r")]
     [InlineData("stock_quant", "create_uid", "res_users", "n")]
+    [InlineData("account_tax", "company_id", "res_company", "r")]
+    [InlineData("account_tax_sale_order_line_rel", "sale_order_line_id", "sale_order_line", "c")]
+    [InlineData("account_tax_sale_order_line_rel", "account_tax_id", "account_tax", "c")]
+    [InlineData("product_taxes_rel", "prod_id", "product_template", "c")]
+    [InlineData("product_taxes_rel", "tax_id", "account_tax", "c")]
     public async Task Many2one_columns_are_foreign_keys_named_and_cascading_like_odoos(string table, string column, string target, string onDelete)
     {
         var ct = TestContext.Current.CancellationToken;

@@ -307,35 +307,35 @@ internal static class ExternalIds
         }
     }
 
-    /// <summary>One cell through Odoo's import converters: scalars from text, Many2one by name, external id (/id) or database id (/.id).</summary>
+    /// <summary>
+    /// One cell through Odoo's import converters (odoo/addons/base/models/ir_fields.py): scalars from text; Many2one by
+    /// name, external id (/id) or database id (/.id); Many2many the same, comma-separated, as one set command (6).
+    /// An empty cell is False (<c>for_model</c>), which empties a many2many.
+    /// </summary>
     private static async Task ConvertAsync(OdooCursor cr, OdooModel model, string[] path, string? cell, JsonObject vals, CancellationToken ct)
     {
         var field = model.Fields[path[0]];
-        if (field.Type == FieldType.Many2one)
-        {
-            var comodel = OdooModels.All[field.Relation!];
-            if (string.IsNullOrEmpty(cell))
-            {
-                vals[field.Name] = false;
-                return;
-            }
-
-            var mode = path.Length > 1 ? path[1] : "";
-            int? id = mode switch
-            {
-                "id" => await LookupAsync(cr, cell, ct) is { } f && f.Model == comodel.Name ? f.ResId : null,
-                ".id" => int.TryParse(cell, NumberStyles.Integer, CultureInfo.InvariantCulture, out var i)
-                    && await cr.ScalarAsync<int?>($"SELECT id FROM {comodel.Table} WHERE id = $1", ct, i) is { } found ? found : null,
-                _ => await cr.ScalarAsync<int?>($"SELECT t.id FROM {comodel.Table} t WHERE {comodel.Display("t")} = $1 ORDER BY t.id LIMIT 1", ct, cell),
-            };
-            vals[field.Name] = id ?? throw OdooRpcException.Value(
-                $"No matching record found for {(mode == "id" ? "external id" : mode == ".id" ? "database id" : "name")} '{cell}' in field '{field.Label}'");
-            return;
-        }
-
         if (string.IsNullOrEmpty(cell))
         {
             vals[field.Name] = false;
+            return;
+        }
+
+        if (field.Type == FieldType.Many2one)
+        {
+            vals[field.Name] = await ReferenceAsync(cr, field, path, cell, ct);
+            return;
+        }
+
+        if (field.Type == FieldType.Many2many)
+        {
+            var ids = new JsonArray();
+            foreach (var reference in cell.Split(','))
+            {
+                ids.Add(await ReferenceAsync(cr, field, path, reference, ct));
+            }
+
+            vals[field.Name] = new JsonArray(new JsonArray(6, 0, ids));
             return;
         }
 
@@ -348,5 +348,21 @@ internal static class ExternalIds
             FieldType.Boolean => OdooValues.Bool(cell),
             _ => cell,
         };
+    }
+
+    /// <summary><c>db_id_for</c>: the comodel record a cell names by name, external id (/id) or database id (/.id).</summary>
+    private static async Task<int> ReferenceAsync(OdooCursor cr, OdooField field, string[] path, string cell, CancellationToken ct)
+    {
+        var comodel = OdooModels.All[field.Relation!];
+        var mode = path.Length > 1 ? path[1] : "";
+        int? id = mode switch
+        {
+            "id" => await LookupAsync(cr, cell, ct) is { } f && f.Model == comodel.Name ? f.ResId : null,
+            ".id" => int.TryParse(cell, NumberStyles.Integer, CultureInfo.InvariantCulture, out var i)
+                && await cr.ScalarAsync<int?>($"SELECT id FROM {comodel.Table} WHERE id = $1", ct, i) is { } found ? found : null,
+            _ => await cr.ScalarAsync<int?>($"SELECT t.id FROM {comodel.Table} t WHERE {comodel.Display("t")} = $1 ORDER BY t.id LIMIT 1", ct, cell),
+        };
+        return id ?? throw OdooRpcException.Value(
+            $"No matching record found for {(mode == "id" ? "external id" : mode == ".id" ? "database id" : "name")} '{cell}' in field '{field.Label}'");
     }
 }

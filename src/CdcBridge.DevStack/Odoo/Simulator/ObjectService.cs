@@ -146,6 +146,8 @@ internal sealed class ObjectService(NpgsqlDataSource dataSource, OdooSimulatorOp
                 await SaleOrders.LineCommandsAsync(cr, order, [new JsonArray(0, 0, vals)], ct, created);
                 await SaleOrders.AmountsAsync(cr, order, ct);
                 return created[0];
+            case "account.tax":
+                return await AccountTaxes.CreateAsync(cr, vals, ct);
             case "ir.model.data":
                 var (columns, _) = await RecordWriter.ValuesAsync(cr, model, vals, ct);
                 columns.TryAdd("noupdate", false);
@@ -173,6 +175,9 @@ internal sealed class ObjectService(NpgsqlDataSource dataSource, OdooSimulatorOp
                     await SaleOrders.AmountsAsync(cr, group.Key, ct);
                 }
 
+                break;
+            case "account.tax":
+                await AccountTaxes.WriteAsync(cr, ids, vals, ct);
                 break;
             case "ir.model.data":
                 await RecordWriter.CheckExistsAsync(cr, model, ids, ct);

@@ -7,7 +7,7 @@ namespace CdcBridge.DevStack.Odoo.Simulator;
 
 /// <summary>
 /// Odoo domains (prefix notation, implicit AND, <c>&amp;</c>/<c>|</c>/<c>!</c>) compiled to SQL over a model's table, with
-/// dotted paths through Many2one and One2many fields and Odoo's rules for <c>False</c>, <c>like</c> wildcards and
+/// dotted paths through Many2one, One2many and Many2many fields and Odoo's rules for <c>False</c>, <c>like</c> wildcards and
 /// the implicit <c>active = True</c>.
 /// </summary>
 internal sealed class OdooDomain(List<object?> parameters)
@@ -98,7 +98,7 @@ internal sealed class OdooDomain(List<object?> parameters)
             throw OdooRpcException.Value($"Invalid field {model.Name}.{path[0]} in leaf {Python(leaf)}");
         }
 
-        if (path.Length > 1 || field.Type == FieldType.One2many)
+        if (path.Length > 1 || field.IsX2many)
         {
             if (field.Relation is null || !OdooModels.All.TryGetValue(field.Relation, out var comodel))
             {
@@ -108,9 +108,13 @@ internal sealed class OdooDomain(List<object?> parameters)
             var sub = "t" + (++_aliases).ToString(CultureInfo.InvariantCulture);
             var rest = path.Length > 1 ? path[1..] : ["id"];
             var condition = Leaf(comodel, rest, op, value, sub, leaf);
-            return field.Type == FieldType.One2many
-                ? $"{alias}.id IN (SELECT {sub}.{field.Inverse} FROM {comodel.Table} {sub} WHERE {condition})"
-                : $"{field.Expression(alias)} IN (SELECT {sub}.id FROM {comodel.Table} {sub} WHERE {condition})";
+            return field.Type switch
+            {
+                FieldType.One2many => $"{alias}.id IN (SELECT {sub}.{field.Inverse} FROM {comodel.Table} {sub} WHERE {condition})",
+                FieldType.Many2many => $"{alias}.id IN (SELECT r{sub}.{field.Column1} FROM {field.RelationTable} r{sub} JOIN {comodel.Table} {sub} "
+                    + $"ON {sub}.id = r{sub}.{field.Column2} WHERE {condition})",
+                _ => $"{field.Expression(alias)} IN (SELECT {sub}.id FROM {comodel.Table} {sub} WHERE {condition})",
+            };
         }
 
         var expr = field.Expression(alias);

@@ -14,6 +14,7 @@ internal enum FieldType
     Datetime,
     Many2one,
     One2many,
+    Many2many,
 }
 
 /// <summary>
@@ -32,6 +33,13 @@ internal sealed record OdooField(string Name, FieldType Type, string Label)
     /// <summary>A one2many's many2one column on the comodel's table.</summary>
     public string? Inverse { get; init; }
 
+    /// <summary>A many2many's relation table: <see cref="Column1"/> holds this model's id, <see cref="Column2"/> the comodel's.</summary>
+    public string? RelationTable { get; init; }
+
+    public string? Column1 { get; init; }
+
+    public string? Column2 { get; init; }
+
     public bool Required { get; init; }
 
     /// <summary>Translated char (jsonb).</summary>
@@ -40,7 +48,11 @@ internal sealed record OdooField(string Name, FieldType Type, string Label)
     /// <summary>Computed or otherwise not writable through create/write.</summary>
     public bool ReadOnly { get; init; }
 
-    public bool Stored => Column is not null;
+    /// <summary>Kept in the database: a column of the model's table, or rows of a many2many's relation table.</summary>
+    public bool Stored => Column is not null || RelationTable is not null;
+
+    /// <summary>Takes command tuples on create and write (one2many, many2many).</summary>
+    public bool IsX2many => Type is FieldType.One2many or FieldType.Many2many;
 
     /// <summary>The value as SQL (for filters and ordering): the column, its en_US text, or the computed expression.</summary>
     public string Expression(string alias) =>
@@ -58,6 +70,7 @@ internal sealed record OdooField(string Name, FieldType Type, string Label)
         FieldType.Date => "date",
         FieldType.Datetime => "datetime",
         FieldType.Many2one => "many2one",
+        FieldType.Many2many => "many2many",
         _ => "one2many",
     };
 }
@@ -141,6 +154,9 @@ internal static class OdooModels
     private static OdooField O2m(string name, string label, string relation, string inverse) =>
         new(name, FieldType.One2many, label) { Relation = relation, Inverse = inverse };
 
+    private static OdooField M2m(string name, string label, string relation, string table, string column1, string column2) =>
+        new(name, FieldType.Many2many, label) { Relation = relation, RelationTable = table, Column1 = column1, Column2 = column2 };
+
     private static OdooField Computed(string name, FieldType type, string label, string sql, string? relation = null) =>
         new(name, type, label) { Sql = sql, Relation = relation, ReadOnly = true };
 
@@ -188,7 +204,8 @@ internal static class OdooModels
             Money("list_price", "Sales Price"), Sel("type", "Product Type"), Sel("detailed_type", "Product Type"),
             M2o("uom_id", "Unit of Measure", "uom.uom"), M2o("categ_id", "Product Category", "product.category"), Bool("sale_ok", "Can be Sold"),
             Bool("active", "Active"), Sel("tracking", "Tracking"), Sel("invoice_policy", "Invoicing Policy"), Float("weight", "Weight"),
-            O2m("product_variant_ids", "Products", "product.product", "product_tmpl_id")),
+            O2m("product_variant_ids", "Products", "product.product", "product_tmpl_id"),
+            M2m("taxes_id", "Customer Taxes", "account.tax", "product_taxes_rel", "prod_id", "tax_id")),
         new OdooModel("product.product", "product_product", "Product Variant",
             "(CASE WHEN {t}.default_code IS NOT NULL THEN '[' || {t}.default_code || '] ' ELSE '' END || " + Template("name->>'en_US'") + ")",
             "default_code, id", ["{t}.default_code", Template("name->>'en_US'"), "{t}.barcode"],
@@ -287,7 +304,16 @@ internal static class OdooModels
             Sel("state", "Order Status") with { ReadOnly = true }, Sel("display_type", "Display Type"), Float("customer_lead", "Lead Time"),
             M2o("company_id", "Company", "res.company") with { ReadOnly = true }, M2o("currency_id", "Currency", "res.currency") with { ReadOnly = true },
             M2o("order_partner_id", "Customer", "res.partner") with { ReadOnly = true }, Sel("invoice_status", "Invoice Status") with { ReadOnly = true },
-            O2m("move_ids", "Stock Moves", "stock.move", "sale_line_id") with { ReadOnly = true }),
+            O2m("move_ids", "Stock Moves", "stock.move", "sale_line_id") with { ReadOnly = true },
+            M2m("tax_id", "Taxes", "account.tax", "account_tax_sale_order_line_rel", "sale_order_line_id", "account_tax_id")),
+        new OdooModel("account.tax", "account_tax", "Tax", "({t}.name->>'en_US')", "sequence, id", ["({t}.name->>'en_US')", "({t}.description->>'en_US')"],
+            new OdooField("name", FieldType.Char, "Tax Name") { Column = "name", Translated = true, Required = true },
+            Sel("type_tax_use", "Tax Type") with { Required = true }, Sel("tax_scope", "Tax Scope"),
+            Sel("amount_type", "Tax Computation") with { Required = true }, Bool("active", "Active"),
+            M2o("company_id", "Company", "res.company") with { Required = true }, Int("sequence", "Sequence") with { Required = true },
+            Float("amount", "Amount") with { Required = true }, Bool("price_include", "Included in Price"),
+            Bool("include_base_amount", "Affect Base of Subsequent Taxes"), Bool("is_base_affected", "Base Affected by Previous Taxes"),
+            Sel("tax_exigibility", "Tax Exigibility"), Int("tax_group_id", "Tax Group"), Int("country_id", "Country")),
         new OdooModel("ir.model.data", "ir_model_data", "Model Data", "{t}.module || '.' || {t}.name", "module, model, name", ["{t}.module || '.' || {t}.name"],
             Char("name", "External Identifier") with { Required = true }, Char("module", "Module") with { Required = true },
             Char("model", "Model Name") with { Required = true }, Int("res_id", "Record ID"), Bool("noupdate", "Non Updatable"),

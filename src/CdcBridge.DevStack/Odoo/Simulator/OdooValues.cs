@@ -90,7 +90,7 @@ internal static class OdooValues
             FieldType.Boolean => Bool(value),
             FieldType.Date => DateTime.ParseExact(String(value)!, "yyyy-MM-dd", CultureInfo.InvariantCulture).Date,
             FieldType.Datetime => ParseDatetime(String(value)!),
-            FieldType.One2many => throw OdooRpcException.Value($"{field.Name} takes commands"),
+            FieldType.One2many or FieldType.Many2many => throw OdooRpcException.Value($"{field.Name} takes commands"),
             _ => String(value),
         };
     }
@@ -104,7 +104,7 @@ internal static class OdooValues
     /// <summary>A database value as Odoo's read() returns it.</summary>
     public static JsonNode? ToJson(OdooField field, object? value, object? display = null)
     {
-        if (field.Type == FieldType.One2many)
+        if (field.IsX2many)
         {
             return new JsonArray([.. ((value as int[]) ?? []).Select(i => (JsonNode?)JsonValue.Create(i))]);
         }

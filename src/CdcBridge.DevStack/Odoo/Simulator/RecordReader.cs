@@ -41,7 +41,7 @@ internal static class RecordReader
         var columns = new List<string> { "t.id" };
         foreach (var field in fields)
         {
-            var expr = field.Type == FieldType.One2many ? "NULL" : field.Expression("t");
+            var expr = field.IsX2many ? "NULL" : field.Expression("t");
             switch (field.Type)
             {
                 case FieldType.Many2one:
@@ -53,6 +53,11 @@ internal static class RecordReader
                 case FieldType.One2many:
                     var child = OdooModels.All[field.Relation!];
                     columns.Add($"ARRAY(SELECT c.id FROM {child.Table} c WHERE c.{field.Inverse} = t.id ORDER BY {OrderBy(child, null, "c")})");
+                    break;
+                case FieldType.Many2many:
+                    var linked = OdooModels.All[field.Relation!];
+                    columns.Add($"ARRAY(SELECT c.id FROM {field.RelationTable} r JOIN {linked.Table} c ON c.id = r.{field.Column2} "
+                        + $"WHERE r.{field.Column1} = t.id ORDER BY {OrderBy(linked, null, "c")})");
                     break;
                 case FieldType.Date:
                     columns.Add($"to_char({expr}, 'YYYY-MM-DD')");
@@ -147,7 +152,7 @@ internal static class RecordReader
                 ["readonly"] = field.ReadOnly,
                 ["store"] = field.Stored,
                 ["searchable"] = true,
-                ["sortable"] = field.Stored,
+                ["sortable"] = field.Stored && !field.IsX2many,
             };
             if (field.Relation is not null)
             {
@@ -206,7 +211,7 @@ internal static class RecordReader
         foreach (var part in order.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
             var words = part.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-            if (!model.Fields.TryGetValue(words[0].Trim('"'), out var field) || field.Type == FieldType.One2many || words.Length > 3)
+            if (!model.Fields.TryGetValue(words[0].Trim('"'), out var field) || field.IsX2many || words.Length > 3)
             {
                 throw OdooRpcException.Value($"Invalid \"order\" specified ({order}). A valid \"order\" specification is a comma-separated list of valid field names (optionally followed by asc/desc for the direction)");
             }

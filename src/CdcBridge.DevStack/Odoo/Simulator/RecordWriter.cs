@@ -9,7 +9,8 @@ internal static class RecordWriter
 {
     /// <summary>
     /// Splits create/write values into stored columns and x2many commands; an unknown field is Odoo's ValueError, a
-    /// Many2one to a record that does not exist is the MissingError Odoo's computes raise when they read it.
+    /// Many2one to a record that does not exist is the MissingError Odoo's computes raise when they read it. A many2many
+    /// given False or a bare id list becomes the command Odoo's <c>write_batch</c> makes of it: clear (5) or set (6).
     /// </summary>
     public static async Task<(Dictionary<string, object?> Columns, Dictionary<string, JsonArray> Commands)> ValuesAsync(
         OdooCursor cr, OdooModel model, JsonObject vals, CancellationToken ct)
@@ -34,6 +35,16 @@ internal static class RecordWriter
                 continue;
             }
 
+            if (field.Type == FieldType.Many2many)
+            {
+                if (!field.ReadOnly)
+                {
+                    commands[name] = Many2ManyCommands(model, name, value);
+                }
+
+                continue;
+            }
+
             if (field.ReadOnly || !field.Stored)
             {
                 continue; // Odoo ignores values for computed fields without an inverse
@@ -45,11 +56,23 @@ internal static class RecordWriter
                 await CheckExistsAsync(cr, comodel, [id], ct);
             }
 
-            columns[field.Column!] = column;
+            columns[field.Column!] = field.Translated && column is string text ? Translation(text) : column;
         }
 
         return (columns, commands);
     }
+
+    private static JsonArray Many2ManyCommands(OdooModel model, string name, JsonNode? value) => value switch
+    {
+        _ when OdooValues.IsFalse(value) => [new JsonArray(5)],
+        JsonArray ids when ids.All(i => i is JsonValue) => [new JsonArray(6, 0, ids.DeepClone())],
+        JsonArray commands => commands,
+        _ => throw OdooRpcException.Value($"Wrong value for {model.Name}.{name}: {OdooValues.Describe(value)}"),
+    };
+
+    /// <summary>A translated char as Odoo 17 stores it when written in en_US: jsonb <c>{"en_US": ...}</c>.</summary>
+    private static NpgsqlParameter Translation(string text) =>
+        new() { NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Jsonb, Value = new JsonObject { ["en_US"] = text }.ToJsonString() };
 
     public static async Task CheckExistsAsync(OdooCursor cr, OdooModel model, IReadOnlyCollection<int> ids, CancellationToken ct)
     {

@@ -5,14 +5,17 @@ namespace CdcBridge.DevStack.Odoo.Simulator;
 
 /// <summary>
 /// sale.order and its lines as Odoo 17 writes them: the name from the sale.order sequence, defaults from the partner
-/// (invoice and delivery addresses), the company and the warehouse, lines priced and described from the product,
-/// amounts summed from the lines (the simulated company has no taxes), confirmation and cancellation.
+/// (invoice and delivery addresses), the company and the warehouse, lines priced and described from the product and
+/// taxed by their <c>tax_id</c> (the product's Customer Taxes when the caller gives none, see <see cref="LineTaxes"/>),
+/// amounts summed from the lines (tax rounded per line, the company default), confirmation and cancellation.
 /// </summary>
 internal static class SaleOrders
 {
     private static OdooModel Orders => OdooModels.All["sale.order"];
 
     private static OdooModel Lines => OdooModels.All["sale.order.line"];
+
+    private static OdooField LineTaxField => Lines.Fields["tax_id"];
 
     public static async Task<int> CreateAsync(OdooCursor cr, JsonObject vals, CancellationToken ct)
     {
@@ -126,7 +129,7 @@ internal static class SaleOrders
     public static async Task<int> CreateLineAsync(OdooCursor cr, int orderId, JsonObject vals, CancellationToken ct)
     {
         vals.Remove("order_id");
-        var (columns, _) = await RecordWriter.ValuesAsync(cr, Lines, vals, ct);
+        var (columns, commands) = await RecordWriter.ValuesAsync(cr, Lines, vals, ct);
         var order = (await cr.RowAsync("SELECT state, company_id, currency_id, partner_id, user_id FROM sale_order WHERE id = $1", ct, orderId))!;
         columns["order_id"] = orderId;
         columns["state"] = order[0];
@@ -172,8 +175,17 @@ internal static class SaleOrders
         columns.TryAdd("price_unit", product[1] as decimal? ?? 0m);
         columns.TryAdd("customer_lead", (double)(product[4] as int? ?? 0));
         columns["qty_delivered_method"] = product[3] is "product" or "consu" ? "stock_move" : "manual";
-        Price(columns, order[0] as string, product[5] as string);
-        return await RecordWriter.InsertAsync(cr, Lines, columns, ct);
+        var taxIds = commands.TryGetValue("tax_id", out var given)
+            ? await Many2Many.ApplyAsync(cr, LineTaxField, [], given, ct)
+            : await LineTaxes.ProductDefaultsAsync(cr, productId, order[1] as int?, ct);
+        Price(columns, order[0] as string, product[5] as string, await LineTaxes.ReadAsync(cr, taxIds, ct));
+        var id = await RecordWriter.InsertAsync(cr, Lines, columns, ct);
+        if (taxIds.Count > 0)
+        {
+            await Many2Many.SetAsync(cr, LineTaxField, id, taxIds, ct);
+        }
+
+        return id;
     }
 
     private static async Task WriteLineAsync(OdooCursor cr, int orderId, int lineId, JsonObject vals, string? state, CancellationToken ct)
@@ -183,22 +195,34 @@ internal static class SaleOrders
             + "LEFT JOIN product_product pp ON pp.id = l.product_id LEFT JOIN product_template pt ON pt.id = pp.product_tmpl_id WHERE l.id = $1 AND l.order_id = $2",
             ct, lineId, orderId) ?? throw OdooRpcException.Missing("sale.order.line", [lineId], cr.Uid);
         vals.Remove("order_id");
-        var (columns, _) = await RecordWriter.ValuesAsync(cr, Lines, vals, ct);
-        if (state == "sale" && columns.TryGetValue("product_id", out var product) && product as int? != current[5] as int?)
+        var (columns, commands) = await RecordWriter.ValuesAsync(cr, Lines, vals, ct);
+        var productChanged = columns.TryGetValue("product_id", out var product) && product as int? != current[5] as int?;
+        if (state == "sale" && productChanged)
         {
             throw OdooRpcException.UserError("You cannot change the product of a line that is already confirmed."
                 + " (Odoo simulator: remove the line and add a new one)");
         }
 
+        // tax_id is recomputed from a new product unless the same write gives it (Odoo protects written fields).
+        var taxesBefore = await Many2Many.ReadAsync(cr, LineTaxField, lineId, ct);
+        var taxIds = commands.TryGetValue("tax_id", out var given) ? await Many2Many.ApplyAsync(cr, LineTaxField, taxesBefore, given, ct)
+            : productChanged && product is int newProduct ? await LineTaxes.ProductDefaultsAsync(cr, newProduct,
+                await cr.ScalarAsync<int?>("SELECT company_id FROM sale_order WHERE id = $1", ct, orderId), ct)
+            : taxesBefore;
         if (current[3] is null)
         {
             columns.TryAdd("product_uom_qty", current[0]);
             columns.TryAdd("price_unit", current[1]);
             columns.TryAdd("discount", current[2]);
-            Price(columns, state, current[4] as string);
+            Price(columns, state, current[4] as string, await LineTaxes.ReadAsync(cr, taxIds, ct));
         }
 
         await RecordWriter.UpdateAsync(cr, Lines, [lineId], columns, ct);
+        if (!taxIds.Order().SequenceEqual(taxesBefore.Order()))
+        {
+            await Many2Many.SetAsync(cr, LineTaxField, lineId, taxIds, ct);
+        }
+
         if (state == "sale" && columns.GetValueOrDefault("product_uom_qty") is decimal quantity && current[0] is decimal before && quantity != before)
         {
             await Stock.ChangeDemandAsync(cr, orderId, lineId, quantity - before, ct);
@@ -217,19 +241,19 @@ internal static class SaleOrders
         await cr.ExecuteAsync("DELETE FROM sale_order_line WHERE id = ANY($1) AND order_id = $2", ct, lineIds.ToArray(), orderId);
     }
 
-    /// <summary>price_subtotal and friends (no taxes in the simulated company), invoice quantities for the order's state.</summary>
-    private static void Price(Dictionary<string, object?> columns, string? state, string? invoicePolicy)
+    /// <summary>price_subtotal, price_tax, price_total and friends from the line's taxes; invoice quantities for the order's state.</summary>
+    private static void Price(Dictionary<string, object?> columns, string? state, string? invoicePolicy, IReadOnlyList<LineTax> taxes)
     {
         var quantity = (decimal)columns["product_uom_qty"]!;
         var unit = (decimal)columns["price_unit"]!;
         var discount = columns.GetValueOrDefault("discount") as decimal? ?? 0m;
         var reduced = unit * (1 - discount / 100m);
-        var subtotal = Math.Round(quantity * reduced, 2, MidpointRounding.AwayFromZero);
+        var (subtotal, tax, total) = LineTaxes.Compute(quantity * reduced, taxes);
         columns["price_subtotal"] = subtotal;
-        columns["price_tax"] = 0.0;
-        columns["price_total"] = subtotal;
+        columns["price_tax"] = (double)tax;
+        columns["price_total"] = total;
         columns["price_reduce_taxexcl"] = quantity == 0 ? 0m : Math.Round(subtotal / quantity, 2);
-        columns["price_reduce_taxinc"] = quantity == 0 ? 0m : Math.Round(subtotal / quantity, 2);
+        columns["price_reduce_taxinc"] = quantity == 0 ? 0m : Math.Round(total / quantity, 2);
         var confirmed = state == "sale";
         var toInvoice = confirmed && invoicePolicy != "delivery" ? quantity : 0m;
         columns["qty_to_invoice"] = toInvoice;
@@ -241,7 +265,7 @@ internal static class SaleOrders
             """
             UPDATE sale_order o SET amount_untaxed = s.untaxed, amount_tax = s.tax, amount_total = s.untaxed + s.tax,
                 invoice_status = CASE WHEN o.state = 'sale' AND s.to_invoice THEN 'to invoice' ELSE 'no' END
-            FROM (SELECT coalesce(sum(price_subtotal), 0) AS untaxed, coalesce(sum(price_tax), 0)::numeric AS tax,
+            FROM (SELECT coalesce(sum(price_subtotal), 0) AS untaxed, round(coalesce(sum(price_tax), 0)::numeric, 2) AS tax,
                          coalesce(bool_or(invoice_status = 'to invoice'), false) AS to_invoice
                   FROM sale_order_line WHERE order_id = $1) s
             WHERE o.id = $1
