@@ -85,7 +85,7 @@ internal static partial class RunCommand
                 {
                     var events = sidecar.Runner.Status.Events;
                     var line = (await StatusView.SidecarLineAsync(sidecar, (events - previous) / 30.0, ct)).Trim();
-                    LogStatus(logger, capture is null ? line : $"capture: {capture.EventsCaptured} events, slot confirmed {capture.ConfirmedLsn} | {line}");
+                    LogStatus(logger, capture is null ? line : $"{CaptureLine(capture)} | {line}");
                     if (orders is not null)
                     {
                         LogStatus(logger, (await StatusView.OrdersLineAsync(orders, ct)).Trim());
@@ -135,21 +135,27 @@ internal static partial class RunCommand
     /// The embedded capture for shops without Kafka Connect: the same topics, keys and envelopes as Debezium, resuming
     /// from its slot (a first start snapshots). The publication must exist (connect/README: created with the slot's user).
     /// </summary>
-    private static async Task<EmbeddedCapture> StartCaptureAsync(SidecarSettings settings, CaptureConnection connection, ILoggerFactory loggerFactory,
+    private static async Task<CaptureSupervisor> StartCaptureAsync(SidecarSettings settings, CaptureConnection connection, ILoggerFactory loggerFactory,
         CancellationToken ct)
     {
         var registry = new SchemaRegistryClient(new SchemaRegistryOptions { Url = settings.SchemaRegistryUrl });
-        var capture = await EmbeddedCapture.StartAsync(new CaptureOptions
+        // Supervised: a capture stopped by Kafka or PostgreSQL starts again from its slot instead of ending silently.
+        var capture = await CaptureSupervisor.StartAsync(new CaptureOptions
         {
             ConnectionString = connection.Odoo,
             KafkaBootstrap = settings.KafkaBootstrap,
             Registry = registry,
             Settings = CaptureSettings.Odoo with { TopicPrefix = settings.Projection.CdcTopicPrefix, SlotName = connection.SlotName },
             FreshSnapshot = false,
-        }, loggerFactory.CreateLogger("cdcbridge.capture"), ct);
-        await (await Task.WhenAny(capture.SnapshotCompleted, capture.Completion)).WaitAsync(ct);
+        }, loggerFactory.CreateLogger("cdcbridge.capture"), ct: ct);
+        await (await Task.WhenAny(capture.Current.SnapshotCompleted, capture.Current.Completion)).WaitAsync(ct);
         return capture;
     }
+
+    private static string CaptureLine(CaptureSupervisor capture) =>
+        $"capture: {capture.EventsCaptured} events, slot confirmed {capture.Current.ConfirmedLsn}"
+        + (capture.Running ? "" : $", STOPPED ({capture.LastError}), restarting")
+        + (capture.Restarts > 0 ? $", {capture.Restarts} restart(s), last because: {capture.LastError}" : "");
 
     [LoggerMessage(1, LogLevel.Information, "{Status}")]
     private static partial void LogStatus(ILogger logger, string status);

@@ -58,11 +58,14 @@ internal sealed class CaptureHarness : IAsyncDisposable
     /// <summary>Starts capture and waits for its initial snapshot to be in Kafka (or for it to fail).</summary>
     public async Task<EmbeddedCapture> StartCaptureAsync(Func<CaptureOptions, CaptureOptions>? configure = null)
     {
-        var options = new CaptureOptions { ConnectionString = Odoo, KafkaBootstrap = KafkaBootstrap, Registry = _client!, Settings = Settings };
+        var options = Options();
         Capture = await EmbeddedCapture.StartAsync(configure?.Invoke(options) ?? options, NullLogger.Instance);
         await (await Task.WhenAny(Capture.SnapshotCompleted, Capture.Completion)).WaitAsync(Patience);
         return Capture;
     }
+
+    /// <summary>The capture's options for this harness's database, broker, registry and settings.</summary>
+    public CaptureOptions Options() => new() { ConnectionString = Odoo, KafkaBootstrap = KafkaBootstrap, Registry = _client!, Settings = Settings };
 
     public IConsumer<byte[]?, byte[]?> Consumer(params string[] topics)
     {
