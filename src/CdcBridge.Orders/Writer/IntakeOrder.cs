@@ -111,6 +111,7 @@ public sealed record IntakeOrder
         VariantId = l["variant_id"] as long?,
         ProductId = l["product_id"] as long?,
         Sku = l["sku"] as string,
+        ResolvedSku = l.TryGet("resolved_sku", out var resolved) ? resolved as string : null, // absent from version 1 records
         Title = Required<string>(l, "title"),
         VariantTitle = Text(l, "variant_title"),
         Quantity = Required<int>(l, "quantity"),

@@ -29,6 +29,9 @@ public sealed record IntakeOrderLine
     /// <summary>The variant's SKU as sent; null or empty for a variant without one.</summary>
     public string? Sku { get; init; }
 
+    /// <summary>The variant's SKU the intake looked up when none was sent (<c>resolved_sku</c>); null otherwise.</summary>
+    public string? ResolvedSku { get; init; }
+
     public required string Title { get; init; }
 
     public string? VariantTitle { get; init; }

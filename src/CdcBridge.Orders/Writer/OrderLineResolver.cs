@@ -19,7 +19,8 @@ internal sealed class OrderLineResolver(OdooCalls odoo, IVariantSkuResolver vari
         var items = new List<(IntakeOrderLine Line, string Sku)>();
         foreach (var line in order.Lines.Where(l => l.EffectiveQuantity > 0))
         {
-            var sku = Clean(line.Sku);
+            // The SKU sent, else the one the intake looked up (what availability counted the line under), else Shopify now.
+            var sku = Clean(line.Sku) ?? Clean(line.ResolvedSku);
             if (sku is null && line.VariantId is { } variantId)
             {
                 sku = Clean(await variants.SkuOfVariantAsync(order.ShopDomain, variantId, ct));

@@ -39,9 +39,9 @@ public sealed class IntakeOrderTests
         order.BillingAddress.Should().BeNull();
         order.Lines.Should().BeEquivalentTo(new[]
         {
-            new { LineItemId = 1L, VariantId = (long?)51364590000001, Sku = (string?)"TEE-1", Quantity = 3, CurrentQuantity = (int?)2, EffectiveQuantity = 2,
+            new { LineItemId = 1L, VariantId = (long?)51364590000001, Sku = (string?)"TEE-1", ResolvedSku = (string?)null, Quantity = 3, CurrentQuantity = (int?)2, EffectiveQuantity = 2,
                   Price = 19.9m, TotalDiscount = 1.5m, TaxLines = new[] { new IntakeTaxLine("State Tax", 0.06m, 1.2m) } },
-            new { LineItemId = 2L, VariantId = (long?)null, Sku = (string?)null, Quantity = 1, CurrentQuantity = (int?)null, EffectiveQuantity = 1,
+            new { LineItemId = 2L, VariantId = (long?)null, Sku = (string?)null, ResolvedSku = (string?)"CUSTOM-2", Quantity = 1, CurrentQuantity = (int?)null, EffectiveQuantity = 1,
                   Price = 5m, TotalDiscount = 0m, TaxLines = Array.Empty<IntakeTaxLine>() },
         });
         order.ShippingLines.Should().ContainSingle().Which.Should().BeEquivalentTo(new { ShippingLineId = 9L, Title = "Standard", Price = 7.5m, DiscountedPrice = 5m });
@@ -96,8 +96,8 @@ public sealed class IntakeOrderTests
         ["cancel_reason"] = "customer",
         ["line_items"] = new List<object?>
         {
-            Line(1, 51364590000001, "TEE-1", 3, 2, 19.9m, 1.5m, new Dictionary<string, object?> { ["title"] = "State Tax", ["rate"] = 0.06m, ["price"] = 1.2m }),
-            Line(2, null, null, 1, null, 5m, 0m),
+            Line(1, 51364590000001, "TEE-1", 3, 2, 19.9m, 1.5m, [new Dictionary<string, object?> { ["title"] = "State Tax", ["rate"] = 0.06m, ["price"] = 1.2m }]),
+            Line(2, null, null, 1, null, 5m, 0m, resolvedSku: "CUSTOM-2"),
         },
         ["shipping_lines"] = new List<object?>
         {
@@ -138,7 +138,7 @@ public sealed class IntakeOrderTests
     };
 
     private static Dictionary<string, object?> Line(long id, long? variant, string? sku, int quantity, int? current, decimal price, decimal discount,
-        params Dictionary<string, object?>[] taxes) => new()
+        Dictionary<string, object?>[]? taxes = null, string? resolvedSku = null) => new()
         {
             ["line_item_id"] = id,
             ["variant_id"] = variant,
@@ -151,7 +151,7 @@ public sealed class IntakeOrderTests
             ["requires_shipping"] = true,
             ["price"] = price,
             ["total_discount"] = discount,
-            ["tax_lines"] = taxes.Cast<object?>().ToList(),
-            ["resolved_sku"] = null,
+            ["tax_lines"] = (taxes ?? []).Cast<object?>().ToList(),
+            ["resolved_sku"] = resolvedSku,
         };
 }

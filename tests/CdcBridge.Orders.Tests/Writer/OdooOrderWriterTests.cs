@@ -224,6 +224,22 @@ public sealed class OdooOrderWriterTests(RegistryInfrastructure fixture)
     }
 
     [Fact]
+    public async Task A_line_whose_sku_the_intake_resolved_is_written_with_that_sku_without_asking_shopify_again()
+    {
+        await using var scope = await StartAsync(fixture, Ct);
+        var skus = await scope.Odoo.SkusAsync(2, Ct);
+        // Shopify's answer now differs from the intake's: the order is written as availability counted it.
+        scope.Variants.Set(51_364_590_000_901, skus[1]);
+        var line = Line(1, null, 2, 8m, variantId: 51_364_590_000_901) with { ResolvedSku = skus[0] };
+
+        var outcome = await scope.Writer().WriteAsync(Order(NewOrderId(), "resolved@example.com", [line]), Ct);
+
+        (await scope.Odoo.RowsAsync("SELECT product_id, product_uom_qty FROM sale_order_line WHERE order_id = $1", Ct, outcome.SaleOrderId)).Single()
+            .Should().Equal(await scope.Odoo.ProductIdAsync(skus[0], Ct), 2m);
+        scope.Variants.Asked.Should().Be(0);
+    }
+
+    [Fact]
     public async Task An_order_without_email_gets_a_partner_per_shopify_customer_named_after_the_customer()
     {
         await using var scope = await StartAsync(fixture, Ct);
