@@ -240,7 +240,23 @@ public sealed partial class EmbeddedCapture : IAsyncDisposable
                         _ => null, // replica identity DEFAULT: no old row unless the key changed
                     };
                     var after = await RowAsync(table, update.NewRow, ct);
-                    transaction.Add(new(table, table.Key(after), Envelope(table, before, after, StreamSource(table, commitTs, message.WalStart, txId), "u"), false));
+                    var newKey = table.Key(after);
+                    if (before is not null && table.Key(before) is { } oldKey && !KeyChangeHeader.SameKey(oldKey, newKey))
+                    {
+                        // A primary-key update, as Debezium emits it: delete (+ tombstone) under the old key, create under the new.
+                        var source = StreamSource(table, commitTs, message.WalStart, txId);
+                        var toNew = KeyChangeHeader.Of(KeyChangeHeader.NewKey, newKey!);
+                        transaction.Add(new(table, oldKey, Envelope(table, before, null, source, "d"), false, toNew));
+                        if (_options.Settings.TombstonesOnDelete)
+                        {
+                            transaction.Add(new(table, oldKey, Envelope(table, before, null, source, "d"), true, toNew));
+                        }
+
+                        transaction.Add(new(table, newKey, Envelope(table, null, after, source, "c"), false, KeyChangeHeader.Of(KeyChangeHeader.OldKey, oldKey)));
+                        break;
+                    }
+
+                    transaction.Add(new(table, newKey, Envelope(table, before, after, StreamSource(table, commitTs, message.WalStart, txId), "u"), false));
                     break;
                 case DeleteMessage delete when Table(delete.Relation) is { } table:
                     var old = delete switch
@@ -290,19 +306,26 @@ public sealed partial class EmbeddedCapture : IAsyncDisposable
     private async Task PublishAsync(List<CapturedChange> records, NpgsqlLogSequenceNumber commitEnd, CancellationToken ct)
     {
         var tracked = _acks.Track(commitEnd, records.Count);
-        foreach (var (table, key, envelope, tombstone) in records)
+        foreach (var record in records)
         {
             ct.ThrowIfCancellationRequested();
-            await ProduceAsync(table, key, tombstone ? null : envelope, tracked);
+            await ProduceAsync(record.Table, record.Key, record.Tombstone ? null : record.Envelope, tracked, header: record.Header);
         }
     }
 
     /// <param name="settled">Called once Kafka answered, whether it took the record or not.</param>
-    private async Task ProduceAsync(CapturedTable table, GenericRecord? key, GenericRecord? envelope, AckTracker.Entry tracked, Action? settled = null)
+    private async Task ProduceAsync(CapturedTable table, GenericRecord? key, GenericRecord? envelope, AckTracker.Entry tracked, Action? settled = null,
+        KeyChangeHeader? header = null)
     {
         var keyBytes = await table.SerializeKeyAsync(key);
         var valueBytes = envelope is null ? null : await table.SerializeValueAsync(envelope);
-        _producer.Produce(table.Topic, new Message<byte[]?, byte[]?> { Key = keyBytes, Value = valueBytes }, report =>
+        var message = new Message<byte[]?, byte[]?> { Key = keyBytes, Value = valueBytes };
+        if (header is not null)
+        {
+            message.Headers = [new Header(header.Name, header.Value)];
+        }
+
+        _producer.Produce(table.Topic, message, report =>
         {
             if (report.Error.IsError)
             {

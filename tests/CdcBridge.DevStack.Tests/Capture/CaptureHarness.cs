@@ -64,6 +64,8 @@ internal sealed class CaptureHarness : IAsyncDisposable
         return Capture;
     }
 
+    public SchemaRegistryClient Registry => _client!;
+
     /// <summary>The capture's options for this harness's database, broker, registry and settings.</summary>
     public CaptureOptions Options() => new() { ConnectionString = Odoo, KafkaBootstrap = KafkaBootstrap, Registry = _client!, Settings = Settings };
 
