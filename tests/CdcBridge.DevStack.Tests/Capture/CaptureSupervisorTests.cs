@@ -8,38 +8,22 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace CdcBridge.DevStack.Tests.Capture;
 
 /// <summary>A capture stopped by an error is started again from its slot, and what it had not delivered still arrives.</summary>
-public sealed class CaptureSupervisorTests(InfrastructureFixture fixture) : IAsyncLifetime
+public sealed class CaptureSupervisorTests(InfrastructureFixture fixture) : PrivateBrokerCapture(fixture)
 {
     private static readonly CaptureSupervisorOptions QuickRestarts = new() { RetryDelay = TimeSpan.FromMilliseconds(200), MaxRetryDelay = TimeSpan.FromSeconds(1) };
-    private readonly ITestInfrastructure _infra = fixture.Infrastructure;
-    private readonly EmbeddedKafka _kafka = EmbeddedKafka.Start(1); // private broker: its faults disturb no other test
-    private CaptureHarness? _harness;
-
-    public async ValueTask InitializeAsync() =>
-        _harness = await CaptureHarness.StartAsync(_infra, _kafka.BootstrapServers, TestContext.Current.CancellationToken);
-
-    public async ValueTask DisposeAsync()
-    {
-        if (_harness is not null)
-        {
-            await _harness.DisposeAsync();
-        }
-
-        _kafka.Dispose();
-    }
 
     [Fact]
     public async Task Bug_a_capture_stopped_by_a_refused_delivery_stayed_stopped_while_the_sidecar_ran_on_it_restarts_and_the_change_arrives()
     {
         var ct = TestContext.Current.CancellationToken;
-        var harness = _harness!;
+        var harness = Harness;
         await using var supervisor = await CaptureSupervisor.StartAsync(harness.Options(), NullLogger.Instance, QuickRestarts, ct);
         await (await Task.WhenAny(supervisor.Current.SnapshotCompleted, supervisor.Current.Completion)).WaitAsync(CaptureHarness.Patience, ct);
         var first = supervisor.Current;
         using var consumer = harness.Consumer(harness.Topic("stock_quant"));
 
         // Refused for good a few times: the capture stops on the first, the restarts meet the rest, then Kafka takes it.
-        _kafka.PushRequestErrors(KafkaApiKey.Produce, [.. Enumerable.Repeat(ErrorCode.MsgSizeTooLarge, 3)]);
+        Kafka.PushRequestErrors(KafkaApiKey.Produce, [.. Enumerable.Repeat(ErrorCode.MsgSizeTooLarge, 3)]);
         await harness.ExecuteAsync("INSERT INTO stock_quant (id, product_id, location_id, quantity, reserved_quantity, in_date) VALUES (997101, 1, 11, 5, 0, now())", ct);
 
         var read = await harness.ReadUntilAsync(consumer, r => r.Any(c => c.Change.Key?.GetInt("id") == 997101), ct);
@@ -56,7 +40,7 @@ public sealed class CaptureSupervisorTests(InfrastructureFixture fixture) : IAsy
     public async Task Disposing_the_supervisor_stops_the_capture_and_restarts_nothing()
     {
         var ct = TestContext.Current.CancellationToken;
-        var supervisor = await CaptureSupervisor.StartAsync(_harness!.Options(), NullLogger.Instance, QuickRestarts, ct);
+        var supervisor = await CaptureSupervisor.StartAsync(Harness.Options(), NullLogger.Instance, QuickRestarts, ct);
         await (await Task.WhenAny(supervisor.Current.SnapshotCompleted, supervisor.Current.Completion)).WaitAsync(CaptureHarness.Patience, ct);
         var capture = supervisor.Current;
 

@@ -6,37 +6,20 @@ using NpgsqlTypes;
 namespace CdcBridge.DevStack.Tests.Capture;
 
 /// <summary>A record Kafka refuses stops capture at once, and the slot never confirms past it.</summary>
-public sealed class DeliveryFaultTests(InfrastructureFixture fixture) : IAsyncLifetime
+public sealed class DeliveryFaultTests(InfrastructureFixture fixture) : PrivateBrokerCapture(fixture)
 {
-    private readonly ITestInfrastructure _infra = fixture.Infrastructure;
-    private readonly EmbeddedKafka _kafka = EmbeddedKafka.Start(1); // private broker: its faults disturb no other test
-    private CaptureHarness? _harness;
-
-    public async ValueTask InitializeAsync() =>
-        _harness = await CaptureHarness.StartAsync(_infra, _kafka.BootstrapServers, TestContext.Current.CancellationToken);
-
-    public async ValueTask DisposeAsync()
-    {
-        if (_harness is not null)
-        {
-            await _harness.DisposeAsync();
-        }
-
-        _kafka.Dispose();
-    }
-
     [Fact]
     public async Task A_refused_delivery_stops_a_quiet_capture_long_before_its_next_heartbeat_without_confirming_the_refused_change()
     {
         var ct = TestContext.Current.CancellationToken;
-        var harness = _harness!;
+        var harness = Harness;
         // Heartbeats every 10 minutes: the only WAL after the refused change would be the next heartbeat's, so a
         // capture that noticed the failure only at its next replication message would run on for minutes.
         var capture = await harness.StartCaptureAsync(o => o with { Settings = harness.Settings with { HeartbeatInterval = TimeSpan.FromMinutes(10) } });
         capture.SnapshotCompleted.IsCompletedSuccessfully.Should().BeTrue();
 
         // A record too large for the broker is refused for good (no retry), as a record over message.max.bytes would be.
-        _kafka.PushRequestErrors(KafkaApiKey.Produce, [.. Enumerable.Repeat(ErrorCode.MsgSizeTooLarge, 20)]);
+        Kafka.PushRequestErrors(KafkaApiKey.Produce, [.. Enumerable.Repeat(ErrorCode.MsgSizeTooLarge, 20)]);
         var beforeChange = await harness.ScalarAsync<NpgsqlLogSequenceNumber>("SELECT pg_current_wal_insert_lsn()", ct);
         await harness.ExecuteAsync("INSERT INTO stock_quant (id, product_id, location_id, quantity, reserved_quantity, in_date) VALUES (997001, 1, 11, 3, 0, now())", ct);
 
