@@ -12,8 +12,8 @@ using NpgsqlTypes;
 
 namespace CdcBridge.DevStack.Tests.Capture;
 
-/// <summary>One change read back from Kafka: its topic, partition, key bytes (hex) and the decoded envelope.</summary>
-internal sealed record Consumed(string Topic, int Partition, string Key, RowChange Change);
+/// <summary>One change read back from Kafka: its topic, partition, key bytes (hex), the decoded envelope and its headers (UTF-8).</summary>
+internal sealed record Consumed(string Topic, int Partition, string Key, RowChange Change, IReadOnlyDictionary<string, string> Headers);
 
 /// <summary>
 /// An Odoo database of its own, an embedded registry and an embedded capture under a unique topic prefix and slot,
@@ -64,8 +64,6 @@ internal sealed class CaptureHarness : IAsyncDisposable
         return Capture;
     }
 
-    public SchemaRegistryClient Registry => _client!;
-
     /// <summary>The capture's options for this harness's database, broker, registry and settings.</summary>
     public CaptureOptions Options() => new() { ConnectionString = Odoo, KafkaBootstrap = KafkaBootstrap, Registry = _client!, Settings = Settings };
 
@@ -102,7 +100,8 @@ internal sealed class CaptureHarness : IAsyncDisposable
             var key = record.Message.Key is null ? null : await deserializer.DeserializeAsync(record.Message.Key, false, context);
             var value = record.Message.Value is null ? null : await deserializer.DeserializeAsync(record.Message.Value, false, context);
             read.Add(new Consumed(record.Topic, record.Partition.Value, record.Message.Key is null ? "" : Convert.ToHexString(record.Message.Key),
-                ChangeEventReader.Read(record.Topic, key, value)));
+                ChangeEventReader.Read(record.Topic, key, value),
+                (record.Message.Headers ?? []).ToDictionary(h => h.Key, h => System.Text.Encoding.UTF8.GetString(h.GetValueBytes()))));
             if (done(read))
             {
                 return read;
