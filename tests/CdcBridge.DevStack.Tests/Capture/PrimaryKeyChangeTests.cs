@@ -35,8 +35,10 @@ public sealed class PrimaryKeyChangeTests(InfrastructureFixture fixture) : IAsyn
         await harness.ExecuteAsync("INSERT INTO stock_quant (id, product_id, location_id, quantity, reserved_quantity, in_date) VALUES (998001, 1, 11, 4, 0, now())", ct);
         await harness.ExecuteAsync("UPDATE stock_quant SET id = 998002 WHERE id = 998001", ct);
 
-        var records = await harness.ReadUntilAsync(consumer, r => r.Any(x => Id(x) == 998002), ct);
-        // The old and the new key hash to their own partitions: each key's records are in order, not the two together.
+        // The old and the new key hash to their own partitions: each key's records are in order, not the two together,
+        // so the read waits for the last record of each.
+        var records = await harness.ReadUntilAsync(consumer,
+            r => r.Any(x => Id(x) == 998002) && r.Any(x => Id(x) == 998001 && x.Change.Operation == ChangeOperation.Tombstone), ct);
         var old = records.Where(r => Id(r) == 998001).ToList();
         var moved = old.Skip(1).Concat(records.Where(r => Id(r) == 998002)).ToList();
 
