@@ -755,6 +755,11 @@ public sealed partial class ProjectionRunner : IAsyncDisposable
     /// none cached: with <paramref name="askBroker"/> its watermark is asked for (a rebuild's first batches would otherwise
     /// look caught up and write values from half-loaded state); without, it counts 0.
     /// </summary>
+    // A batch's Remaining counts a partition whose end neither the fetches nor the broker could tell (a slow broker at
+    // start-up) as far behind: a projector deciding from it would otherwise take "0 behind" and write values of a
+    // partly read log. Fetch responses carry every partition's end, so this lasts only until the first one.
+    private const long UnknownEnd = 1_000_000_000;
+
     private static long Behind(IConsumer<byte[]?, byte[]?> consumer, IEnumerable<KeyValuePair<(string Topic, int Partition), long>> positions,
         bool askBroker = false)
     {
@@ -774,6 +779,14 @@ public sealed partial class ProjectionRunner : IAsyncDisposable
                 {
                     lag += Math.Max(0, high.Value - next);
                 }
+                else if (askBroker)
+                {
+                    lag += UnknownEnd;
+                }
+            }
+            catch (KafkaException) when (askBroker)
+            {
+                lag += UnknownEnd;
             }
             catch (Exception ex) when (ex is KafkaException or ObjectDisposedException)
             {
