@@ -15,5 +15,10 @@ if [ "${assemblies:-0}" -eq 0 ]; then
   echo "tests: no test assembly reported results" >&2
   exit 1
 fi
+# CI shows only the end of the output: name the failed tests (with the first lines of each message) right above the summary.
+if [ "${failed:-0}" -gt 0 ]; then
+  echo "failed tests:"
+  grep -E -A6 '^ +Failed [A-Za-z_]' "$log" | grep -v -E '^ +Stack Trace:' | head -60
+fi
 echo "tests: ${passed} passed, ${failed} failed, ${skipped} skipped"
 exit "$status"

@@ -28,7 +28,7 @@ if (Runs("codec"))
 
 if (Runs("capture"))
 {
-    await CaptureBench.RunAsync(changes: 50_000, rate: 1_000, latencyRun: TimeSpan.FromSeconds(10));
+    await CaptureBench.RunAsync(changes: 200_000, rate: 1_000, latencyRun: TimeSpan.FromSeconds(10));
 }
 
 if (Runs("availability"))

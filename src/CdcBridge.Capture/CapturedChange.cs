@@ -3,10 +3,17 @@ using CdcBridge.Avro.Generic;
 namespace CdcBridge.Capture;
 
 /// <summary>
-/// One record to produce: a change envelope (or, when <see cref="Tombstone"/>, the null value after a delete) under its
-/// key, with the primary-key-change header Debezium adds when an update moved a row to another key.
+/// One record to produce, already encoded: the Kafka key and the envelope (null for the tombstone after a delete) of
+/// a change to <see cref="Table"/>, with the primary-key-change header Debezium adds when an update moved a row to
+/// another key.
 /// </summary>
-internal readonly record struct CapturedChange(CapturedTable Table, GenericRecord? Key, GenericRecord Envelope, bool Tombstone, KeyChangeHeader? Header = null)
+internal readonly record struct CapturedChange(CapturedTable Table, string Operation, byte[]? Key, byte[]? Value, KeyChangeHeader? Header = null)
 {
-    public string Operation => (string)Envelope["op"]!;
+    public bool Tombstone => Value is null;
+
+    /// <summary>The key as text that compares equal exactly when two keys are equal.</summary>
+    public string? KeyText => RowImage.TextOf(Key);
+
+    /// <summary>The envelope as generic values; decoding costs, so only signals are read this way.</summary>
+    public GenericRecord Envelope() => Table.DecodeEnvelope(Value ?? throw new InvalidOperationException("A tombstone has no envelope."));
 }

@@ -1,4 +1,3 @@
-using CdcBridge.Avro.Generic;
 using Npgsql;
 using Npgsql.Replication.PgOutput;
 
@@ -40,14 +39,14 @@ public sealed partial class EmbeddedCapture
 
         // source.snapshot (3.0.x): "first" on the very first record, "last" on the very last, "true" between. Which
         // row is the last is known only when no row follows it: one row is held back until the next is read.
-        (CapturedTable Table, GenericRecord Row)? held = null;
+        (CapturedTable Table, RowImage Row)? held = null;
         async Task ProduceHeldAsync(bool last)
         {
             var (table, row) = held!.Value;
             var marker = produced == 0 ? "first" : last ? "last" : "true";
-            var source = Source(table, now, marker, lsn, txId, $"[null,\"{lsn}\"]");
+            var source = new SourceBlock(SourceBlock.Micros(now), marker, $"[null,\"{lsn}\"]", txId, lsn);
             _acks.Expect(tracked);
-            await ProduceAsync(table, table.Key(row), Envelope(table, null, row, source, "r"), tracked, _snapshotLimit.Release);
+            await ProduceAsync(Change(table, null, row, source, "r"), tracked, ct, _snapshotLimit.Release);
             produced++;
         }
 
@@ -73,7 +72,7 @@ public sealed partial class EmbeddedCapture
                         texts[i] = await reader.IsDBNullAsync(i, ct) ? null : reader.GetString(i);
                     }
 
-                    var row = table.Row(texts);
+                    var row = table.Encoder.FromTexts(texts);
                     if (held is not null)
                     {
                         await ProduceHeldAsync(last: false);

@@ -37,6 +37,9 @@ public sealed record CaptureOptions
     /// </summary>
     internal int SnapshotMaxInFlight { get; init; } = 8192;
 
+    /// <summary>librdkafka's <c>queue.buffering.max.messages</c>: records handed to the producer and not yet delivered.</summary>
+    internal int ProducerQueueLimit { get; init; } = 100_000;
+
     /// <summary>Rows per round trip of the initial snapshot's cursor.</summary>
     internal int SnapshotFetchSize { get; init; } = 1024;
 
@@ -54,6 +57,7 @@ public sealed record CaptureOptions
 /// </summary>
 public sealed partial class EmbeddedCapture : IAsyncDisposable
 {
+    private static readonly TimeSpan QueueFullPause = TimeSpan.FromMilliseconds(5);
     private readonly CaptureOptions _options;
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _stop = new();
@@ -87,6 +91,8 @@ public sealed partial class EmbeddedCapture : IAsyncDisposable
             EnableIdempotence = true,
             Acks = Acks.All,
             LingerMs = 5,
+            QueueBufferingMaxMessages = options.ProducerQueueLimit,
+            DeliveryReportFields = "none", // the capture reads only a report's error; not copying the rest back is cheaper
         }).Build();
     }
 
@@ -162,6 +168,7 @@ public sealed partial class EmbeddedCapture : IAsyncDisposable
     private async Task CaptureAsync(CancellationToken ct)
     {
         var settings = _options.Settings;
+        await Task.Run(WarmUpProducer, ct);
         await using var replication = new LogicalReplicationConnection(_options.ConnectionString);
         await replication.Open(ct);
         await using var sql = new NpgsqlConnection(_options.ConnectionString);
@@ -229,47 +236,47 @@ public sealed partial class EmbeddedCapture : IAsyncDisposable
                     await OnRelationAsync(catalog, relation, ct);
                     break;
                 case InsertMessage insert when Table(insert.Relation) is { } table:
-                    var inserted = await RowAsync(table, insert.NewRow, ct);
-                    transaction.Add(new(table, table.Key(inserted), Envelope(table, null, inserted, StreamSource(table, commitTs, message.WalStart, txId), "c"), false));
+                    var inserted = await table.Encoder.ReadAsync(insert.NewRow, ct);
+                    transaction.Add(Change(table, null, inserted, StreamSource(commitTs, message.WalStart, txId), "c"));
                     break;
                 case UpdateMessage update when Table(update.Relation) is { } table:
-                    GenericRecord? before = update switch
+                    var before = update switch
                     {
-                        FullUpdateMessage full => await RowAsync(table, full.OldRow, ct),
-                        IndexUpdateMessage index => await RowAsync(table, index.Key, ct),
+                        FullUpdateMessage full => await table.Encoder.ReadAsync(full.OldRow, ct),
+                        IndexUpdateMessage index => await table.Encoder.ReadAsync(index.Key, ct),
                         _ => null, // replica identity DEFAULT: no old row unless the key changed
                     };
-                    var after = await RowAsync(table, update.NewRow, ct);
-                    var newKey = table.Key(after);
-                    if (before is not null && table.Key(before) is { } oldKey && !KeyChangeHeader.SameKey(oldKey, newKey))
+                    var after = await table.Encoder.ReadAsync(update.NewRow, ct);
+                    var source = StreamSource(commitTs, message.WalStart, txId);
+                    if (before?.Key is { } oldKey && after.Key is { } newKey && !oldKey.AsSpan().SequenceEqual(newKey))
                     {
                         // A primary-key update, as Debezium emits it: delete (+ tombstone) under the old key, create under the new.
-                        var source = StreamSource(table, commitTs, message.WalStart, txId);
-                        var toNew = KeyChangeHeader.Of(KeyChangeHeader.NewKey, newKey!);
-                        transaction.Add(new(table, oldKey, Envelope(table, before, null, source, "d"), false, toNew));
+                        var toNew = KeyChangeHeader.Of(KeyChangeHeader.NewKey, table.DecodeKey(newKey));
+                        var delete = Change(table, before, null, source, "d") with { Header = toNew };
+                        transaction.Add(delete);
                         if (_options.Settings.TombstonesOnDelete)
                         {
-                            transaction.Add(new(table, oldKey, Envelope(table, before, null, source, "d"), true, toNew));
+                            transaction.Add(delete with { Value = null });
                         }
 
-                        transaction.Add(new(table, newKey, Envelope(table, null, after, source, "c"), false, KeyChangeHeader.Of(KeyChangeHeader.OldKey, oldKey)));
+                        transaction.Add(Change(table, null, after, source, "c") with { Header = KeyChangeHeader.Of(KeyChangeHeader.OldKey, table.DecodeKey(oldKey)) });
                         break;
                     }
 
-                    transaction.Add(new(table, newKey, Envelope(table, before, after, StreamSource(table, commitTs, message.WalStart, txId), "u"), false));
+                    transaction.Add(Change(table, before, after, source, "u"));
                     break;
                 case DeleteMessage delete when Table(delete.Relation) is { } table:
                     var old = delete switch
                     {
-                        FullDeleteMessage full => await RowAsync(table, full.OldRow, ct),
-                        KeyDeleteMessage key => await RowAsync(table, key.Key, ct),
+                        FullDeleteMessage full => await table.Encoder.ReadAsync(full.OldRow, ct),
+                        KeyDeleteMessage key => await table.Encoder.ReadAsync(key.Key, ct),
                         _ => throw new InvalidOperationException("A delete without its old row."),
                     };
-                    var deleteKey = table.Key(old);
-                    transaction.Add(new(table, deleteKey, Envelope(table, old, null, StreamSource(table, commitTs, message.WalStart, txId), "d"), false));
+                    var deleted = Change(table, old, null, StreamSource(commitTs, message.WalStart, txId), "d");
+                    transaction.Add(deleted);
                     if (_options.Settings.TombstonesOnDelete)
                     {
-                        transaction.Add(new(table, deleteKey, Envelope(table, old, null, StreamSource(table, commitTs, message.WalStart, txId), "d"), true));
+                        transaction.Add(deleted with { Value = null });
                     }
 
                     break;
@@ -278,7 +285,7 @@ public sealed partial class EmbeddedCapture : IAsyncDisposable
                     {
                         if (Table(relation) is { } table)
                         {
-                            transaction.Add(new(table, null, Envelope(table, null, null, StreamSource(table, commitTs, message.WalStart, txId), "t"), false));
+                            transaction.Add(Change(table, null, null, StreamSource(commitTs, message.WalStart, txId), "t"));
                         }
                     }
 
@@ -308,38 +315,58 @@ public sealed partial class EmbeddedCapture : IAsyncDisposable
         var tracked = _acks.Track(commitEnd, records.Count);
         foreach (var record in records)
         {
-            ct.ThrowIfCancellationRequested();
-            await ProduceAsync(record.Table, record.Key, record.Tombstone ? null : record.Envelope, tracked, header: record.Header);
+            await ProduceAsync(record, tracked, ct);
         }
     }
 
+    /// <summary>
+    /// Hands a record to the producer. When librdkafka's local queue is full (a transaction of more rows than
+    /// <c>queue.buffering.max.messages</c>, or a slow broker) it waits for deliveries to make room: back-pressure onto
+    /// the WAL reader instead of an error.
+    /// </summary>
     /// <param name="settled">Called once Kafka answered, whether it took the record or not.</param>
-    private async Task ProduceAsync(CapturedTable table, GenericRecord? key, GenericRecord? envelope, AckTracker.Entry tracked, Action? settled = null,
-        KeyChangeHeader? header = null)
+    private async ValueTask ProduceAsync(CapturedChange change, AckTracker.Entry tracked, CancellationToken ct, Action? settled = null)
     {
-        var keyBytes = await table.SerializeKeyAsync(key);
-        var valueBytes = envelope is null ? null : await table.SerializeValueAsync(envelope);
-        var message = new Message<byte[]?, byte[]?> { Key = keyBytes, Value = valueBytes };
-        if (header is not null)
+        while (!TryProduce(change, tracked, settled))
+        {
+            await Task.Delay(QueueFullPause, ct);
+        }
+    }
+
+    private bool TryProduce(CapturedChange change, AckTracker.Entry tracked, Action? settled)
+    {
+        var message = new Message<byte[]?, byte[]?> { Key = change.Key, Value = change.Value };
+        if (change.Header is { } header)
         {
             message.Headers = [new Header(header.Name, header.Value)];
         }
 
-        _producer.Produce(table.Topic, message, report =>
+        var topic = change.Table.Topic;
+        try
         {
-            if (report.Error.IsError)
-            {
-                // Never confirm past an undelivered record: capture stops and resumes from the confirmed LSN.
-                Fail($"Kafka did not take a record for {table.Topic}: {report.Error.Reason} ({report.Error.Code})");
-            }
-            else
-            {
-                Interlocked.Increment(ref _events);
-                _acks.Acknowledge(tracked);
-            }
+            _producer.Produce(topic, message, report => Delivered(topic, report.Error, tracked, settled));
+            return true;
+        }
+        catch (ProduceException<byte[]?, byte[]?> e) when (e.Error.Code == ErrorCode.Local_QueueFull)
+        {
+            return false;
+        }
+    }
 
-            settled?.Invoke();
-        });
+    private void Delivered(string topic, Error error, AckTracker.Entry tracked, Action? settled)
+    {
+        if (error.IsError)
+        {
+            // Never confirm past an undelivered record: capture stops and resumes from the confirmed LSN.
+            Fail($"Kafka did not take a record for {topic}: {error.Reason} ({error.Code})");
+        }
+        else
+        {
+            Interlocked.Increment(ref _events);
+            _acks.Acknowledge(tracked);
+        }
+
+        settled?.Invoke();
     }
 
     /// <summary>
@@ -355,6 +382,24 @@ public sealed partial class EmbeddedCapture : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Asks the brokers for the topics' metadata through the producer, before reading anything. Without it the first
+    /// record of each topic waits for librdkafka's periodic leader lookup: about a second after every (re)start, with
+    /// changes queueing behind it. A broker that does not answer is not an error here: delivery reports it.
+    /// </summary>
+    private void WarmUpProducer()
+    {
+        try
+        {
+            using var admin = new DependentAdminClientBuilder(_producer.Handle).Build();
+            _ = admin.GetMetadata(TimeSpan.FromSeconds(5));
+        }
+        catch (KafkaException e)
+        {
+            LogKafkaNotReady(_logger, e.Error.Reason);
+        }
+    }
+
     private void ThrowIfFaulted()
     {
         if (_fault is { } fault)
@@ -363,30 +408,20 @@ public sealed partial class EmbeddedCapture : IAsyncDisposable
         }
     }
 
-    private GenericRecord Envelope(CapturedTable table, GenericRecord? before, GenericRecord? after, GenericRecord source, string op)
+    /// <summary>A change record: its key is the row's (the old row's for a delete), its envelope stamped now.</summary>
+    private CapturedChange Change(CapturedTable table, RowImage? before, RowImage? after, in SourceBlock source, string op)
     {
-        var now = _options.Time.GetUtcNow().UtcDateTime;
-        var micros = (now.Ticks - DateTime.UnixEpoch.Ticks) / 10;
-        return new GenericRecord(table.Envelope)
-        {
-            ["before"] = before,
-            ["after"] = after,
-            ["source"] = source,
-            ["transaction"] = null,
-            ["op"] = op,
-            ["ts_ms"] = micros / 1000,
-            ["ts_us"] = micros,
-            ["ts_ns"] = micros * 1000,
-        };
+        var now = SourceBlock.Micros(_options.Time.GetUtcNow().UtcDateTime);
+        return new CapturedChange(table, op, (after ?? before)?.Key, table.Encoder.Envelope(before, after, source, op, now));
     }
 
-    private GenericRecord StreamSource(CapturedTable table, DateTime commitTs, NpgsqlLogSequenceNumber lsn, long txId)
+    private SourceBlock StreamSource(DateTime commitTs, NpgsqlLogSequenceNumber lsn, long txId)
     {
         var position = (long)(ulong)lsn;
         // Debezium's source.sequence: ["<last commit LSN>","<this LSN>"], JSON null before the first commit.
         var last = _lastCommitLsn is null ? "null" : "\"" + _lastCommitLsn + "\"";
         var sequence = "[" + last + ",\"" + position.ToString(System.Globalization.CultureInfo.InvariantCulture) + "\"]";
-        return Source(table, commitTs, "false", position, txId, sequence);
+        return new SourceBlock(SourceBlock.Micros(commitTs), "false", sequence, txId, position);
     }
 
     /// <summary>
@@ -394,52 +429,8 @@ public sealed partial class EmbeddedCapture : IAsyncDisposable
     /// (PostgresSourceInfoStructMaker.struct skips them when the snapshot record is INCREMENTAL) and keeps the stream
     /// position in <c>sequence</c>: here the close watermark's.
     /// </summary>
-    private CapturedChange IncrementalRead(CapturedTable table, GenericRecord row, DateTime readAt, GenericRecord closeWatermarkSource)
-    {
-        var source = Source(table, readAt, "incremental", null, null, closeWatermarkSource["sequence"] as string);
-        return new CapturedChange(table, table.Key(row), Envelope(table, null, row, source, "r"), false);
-    }
-
-    private GenericRecord Source(CapturedTable table, DateTime at, string snapshot, long? lsn, long? txId, string? sequence)
-    {
-        var micros = (at.ToUniversalTime().Ticks - DateTime.UnixEpoch.Ticks) / 10;
-        return new GenericRecord(table.Source)
-        {
-            ["version"] = CaptureSettings.EmulatedDebeziumVersion,
-            ["connector"] = "postgresql",
-            ["name"] = _options.Settings.TopicPrefix,
-            ["ts_ms"] = micros / 1000,
-            ["snapshot"] = snapshot,
-            ["db"] = _database,
-            ["sequence"] = sequence,
-            ["ts_us"] = micros,
-            ["ts_ns"] = micros * 1000,
-            ["schema"] = table.Table.Schema,
-            ["table"] = table.Table.Name,
-            ["txId"] = txId,
-            ["lsn"] = lsn,
-            ["xmin"] = null,
-        };
-    }
-
-    private static async Task<GenericRecord> RowAsync(CapturedTable table, ReplicationTuple tuple, CancellationToken ct)
-    {
-        var texts = new string?[table.Table.Columns.Count];
-        var toast = new bool[texts.Length];
-        var i = 0;
-        await foreach (var value in tuple.WithCancellation(ct))
-        {
-            if (i < texts.Length)
-            {
-                toast[i] = value.IsUnchangedToastedValue;
-                texts[i] = value.IsDBNull || value.IsUnchangedToastedValue ? null : await value.Get<string>(ct);
-            }
-
-            i++;
-        }
-
-        return table.Row(texts, c => toast[c]);
-    }
+    private CapturedChange IncrementalRead(CapturedTable table, RowImage row, DateTime readAt, string? closeWatermarkSequence) =>
+        Change(table, null, row, new SourceBlock(SourceBlock.Micros(readAt), "incremental", closeWatermarkSequence, null, null), "r");
 
     private CapturedTable? Table(RelationMessage relation) => _byRelation.GetValueOrDefault(relation.RelationId);
 
@@ -482,7 +473,7 @@ public sealed partial class EmbeddedCapture : IAsyncDisposable
 
     private async Task<CapturedTable> LoadTableAsync(NpgsqlConnection connection, string schema, string table, CancellationToken ct)
     {
-        var captured = new CapturedTable(await PgCatalog.ReadTableAsync(connection, schema, table, ct), _options.Settings, _options.Registry);
+        var captured = new CapturedTable(await PgCatalog.ReadTableAsync(connection, schema, table, ct), _options.Settings, _options.Registry, _database);
         await captured.RegisterAsync(); // an incompatible new schema stops capture here, before anything is produced
         _byName[$"{schema}.{table}"] = captured;
         return captured;
@@ -554,6 +545,9 @@ public sealed partial class EmbeddedCapture : IAsyncDisposable
 
     [LoggerMessage(3, LogLevel.Warning, "Heartbeat failed: {Reason}")]
     private static partial void LogHeartbeatFailed(ILogger logger, string reason);
+
+    [LoggerMessage(5, LogLevel.Warning, "Kafka did not answer a metadata request at start ({Reason}); capture goes on, delivery will tell")]
+    private static partial void LogKafkaNotReady(ILogger logger, string reason);
 
     [LoggerMessage(4, LogLevel.Error, "Capture stops: {Reason}")]
     private static partial void LogDeliveryFailed(ILogger logger, string reason);

@@ -1,4 +1,3 @@
-using System.Globalization;
 using CdcBridge.Avro.Generic;
 using CdcBridge.Debezium;
 using Microsoft.Extensions.Logging;
@@ -23,11 +22,11 @@ internal sealed partial class IncrementalSnapshot(
     ILogger logger,
     TimeProvider time,
     Func<string, CancellationToken, Task<CapturedTable?>> tableFor,
-    Func<CapturedTable, GenericRecord, DateTime, GenericRecord, CapturedChange> read,
+    Func<CapturedTable, RowImage, DateTime, string?, CapturedChange> read,
     Func<IncrementalChunk, CancellationToken, Task>? afterChunkRead)
 {
     private readonly List<string> _queue = [];
-    private readonly OrderedDictionary<string, GenericRecord> _window = new(StringComparer.Ordinal);
+    private readonly OrderedDictionary<string, RowImage> _window = new(StringComparer.Ordinal);
     private CapturedTable? _table;
     private string[]? _lastKey;
     private string[]? _maxKey;
@@ -89,18 +88,17 @@ internal sealed partial class IncrementalSnapshot(
             return;
         }
 
-        foreach (var image in (ReadOnlySpan<string>)["before", "after"])
+        // A change's key is its row's (the old row's for a delete; a primary-key update is a delete and a create).
+        if (change.KeyText is { } key)
         {
-            if (change.Envelope[image] is GenericRecord row && change.Table.Key(row) is { } key)
-            {
-                _window.Remove(KeyText(key));
-            }
+            _window.Remove(key);
         }
     }
 
     private async Task<IReadOnlyList<CapturedChange>> OnSignalAsync(CapturedChange change, CancellationToken ct)
     {
-        var row = (GenericRecord)change.Envelope["after"]!;
+        var envelope = change.Envelope();
+        var row = (GenericRecord)envelope["after"]!;
         var id = row["id"] as string;
         var type = row["type"] as string;
         switch (CaptureSignal.Parse(id, type, row["data"] as string))
@@ -109,8 +107,8 @@ internal sealed partial class IncrementalSnapshot(
                 _windowOpen = true;
                 return [];
             case CaptureSignal.WindowClose close when close.ChunkId == _chunkId:
-                var closeSource = (GenericRecord)change.Envelope["source"]!;
-                var reads = _window.Select(r => read(_table!, r.Value, _readAt, closeSource)).ToList();
+                var closeSequence = ((GenericRecord)envelope["source"]!)["sequence"] as string;
+                var reads = _window.Select(r => read(_table!, r.Value, _readAt, closeSequence)).ToList();
                 _window.Clear();
                 _windowOpen = false;
                 _chunkId = null;
@@ -312,10 +310,9 @@ internal sealed partial class IncrementalSnapshot(
                     texts[i] = await reader.IsDBNullAsync(i, ct) ? null : reader.GetString(i);
                 }
 
-                var row = table.Row(texts);
-                var text = KeyText(table.Key(row)!);
-                _window[text] = row;
-                keys.Add(text);
+                var row = table.Encoder.FromTexts(texts);
+                _window[row.KeyText!] = row;
+                keys.Add(string.Join('\u001f', keyColumns.Select(k => texts[k.i])));
                 last = texts;
             }
         }
@@ -377,15 +374,6 @@ internal sealed partial class IncrementalSnapshot(
     private static string Name(CapturedTable table) => $"{table.Table.Schema}.{table.Table.Name}";
 
     private static string Quote(string identifier) => "\"" + identifier.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
-
-    /// <summary>A key's values as one comparable text: a chunk's read and a streamed change of the same row agree on it.</summary>
-    private static string KeyText(GenericRecord key) => string.Join('\u001f', key.Schema.Fields.Select(f => key[f.Position] switch
-    {
-        null => "\u2400",
-        byte[] bytes => Convert.ToHexString(bytes),
-        IFormattable formattable => formattable.ToString(null, CultureInfo.InvariantCulture),
-        var other => other.ToString(),
-    }));
 
     [LoggerMessage(10, LogLevel.Information, "Incremental snapshot requested by signal {Id}: {Tables}, {ChunkSize} rows per chunk")]
     private static partial void LogRequested(ILogger logger, string? id, string tables, int chunkSize);

@@ -42,7 +42,4 @@ internal sealed record KeyChangeHeader(string Name, byte[] Value)
         return new KeyChangeHeader(name, buffer.ToArray());
     }
 
-    /// <summary>Whether two key records hold the same values (a primary-key update changes at least one).</summary>
-    public static bool SameKey(GenericRecord? a, GenericRecord? b) =>
-        a is null || b is null || a.Schema.Fields.All(f => Equals(a[f.Position], b[f.Position]));
 }

@@ -283,7 +283,9 @@ public sealed class EmbeddedCaptureTests(InfrastructureFixture fixture) : IAsync
         {
             await using var db = new NpgsqlConnection(_odoo);
             await db.OpenAsync(ct);
-            for (var id = 993000; !writing.IsCancellationRequested && id < 995000; id++)
+            // No upper bound: on a loaded machine the snapshot can take longer than any fixed number of inserts, and a
+            // writer that finished before the slot existed left nothing to stream (CI failure, 2026-11-22).
+            for (var id = 993000; !writing.IsCancellationRequested; id++)
             {
                 await Execute(db, $"INSERT INTO stock_quant (id, product_id, location_id, quantity, reserved_quantity, in_date) VALUES ({id}, 1, 11, 1, 0, now())", ct);
                 lock (inserted)
@@ -293,9 +295,18 @@ public sealed class EmbeddedCaptureTests(InfrastructureFixture fixture) : IAsync
             }
         }, ct);
 
-        await EventuallyAsync(() => Task.FromResult(inserted.Count > 20), ct);
+        int Inserted()
+        {
+            lock (inserted)
+            {
+                return inserted.Count;
+            }
+        }
+
+        await EventuallyAsync(() => Task.FromResult(Inserted() > 20), ct);
         await StartCaptureAsync(); // snapshots while the writer goes on
-        await EventuallyAsync(() => Task.FromResult(inserted.Count > 200 || writer.IsCompleted), ct);
+        var atSnapshotEnd = Inserted(); // every insert counted after this commits after the slot's snapshot point: streamed
+        await EventuallyAsync(() => Task.FromResult(Inserted() > atSnapshotEnd + 50 || writer.IsCompleted), ct);
         await writing.CancelAsync();
         await writer;
 
