@@ -45,6 +45,14 @@ public sealed partial class CaptureSupervisor : IAsyncDisposable
     /// <summary>Why capture last stopped (null while it never has).</summary>
     public string? LastError => _lastError;
 
+    /// <summary>
+    /// What a status line adds after events and position: that capture is stopped and restarting, or how often it
+    /// restarted and why; empty while it never stopped.
+    /// </summary>
+    public string Remark => !Running ? $", STOPPED ({LastError}), restarting after {Restarts} restart(s)"
+        : Restarts > 0 ? $", {Restarts} restart(s), the last because: {LastError}"
+        : "";
+
     /// <summary>Starts the capture as <paramref name="options"/> say; restarts always resume from the slot.</summary>
     public static async Task<CaptureSupervisor> StartAsync(CaptureOptions options, ILogger logger, CaptureSupervisorOptions? supervision = null,
         CancellationToken ct = default)

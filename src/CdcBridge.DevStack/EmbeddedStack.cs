@@ -42,8 +42,8 @@ public sealed partial class EmbeddedStack : IAsyncDisposable
 
     public EmbeddedSchemaRegistry? Registry { get; private set; }
 
-    /// <summary>The embedded change capture of the odoo database into odoo.public.* topics.</summary>
-    public EmbeddedCapture? Capture { get; private set; }
+    /// <summary>The embedded change capture of the odoo database into odoo.public.* topics, restarted from its slot when it stops on an error.</summary>
+    public CaptureSupervisor? Capture { get; private set; }
 
     private SchemaRegistryClient? _captureRegistry;
 
@@ -127,21 +127,22 @@ public sealed partial class EmbeddedStack : IAsyncDisposable
     /// <summary>
     /// Capture starts with a fresh snapshot every time: the embedded broker forgot the topics, so the slot is dropped
     /// and the odoo database is read again (DESIGN: every start comes up consistent). The stack is up once the
-    /// snapshot is in Kafka.
+    /// snapshot is in Kafka. Supervised as in <c>cdcbridge run</c>: a capture stopped later by an error (a broken
+    /// connection, a refused record) starts again from its slot, the broker still holding what it took.
     /// </summary>
     private async Task StartCaptureAsync(ILoggerFactory loggerFactory, CancellationToken ct)
     {
         _captureRegistry = new SchemaRegistryClient(new SchemaRegistryOptions { Url = Registry!.Url });
-        Capture = await EmbeddedCapture.StartAsync(new CaptureOptions
+        Capture = await CaptureSupervisor.StartAsync(new CaptureOptions
         {
             ConnectionString = Postgres.ConnectionString(OdooDatabase),
             KafkaBootstrap = Kafka.BootstrapServers,
             Registry = _captureRegistry,
             Settings = CaptureSettings.Odoo,
             FreshSnapshot = true,
-        }, loggerFactory.CreateLogger("cdcbridge.capture"), ct);
-        var first = await Task.WhenAny(Capture.SnapshotCompleted, Capture.Completion).WaitAsync(TimeSpan.FromMinutes(10), ct);
-        await first; // a capture that failed during the snapshot fails the start with its reason
+        }, loggerFactory.CreateLogger("cdcbridge.capture"), ct: ct);
+        var first = await Task.WhenAny(Capture.Current.SnapshotCompleted, Capture.Current.Completion).WaitAsync(TimeSpan.FromMinutes(10), ct);
+        await first; // a capture that failed during the snapshot fails the start with its reason (DisposeAsync stops the supervisor)
     }
 
     /// <summary>A fresh store on every start (the simulator keeps its state in memory), seeded from the odoo database.</summary>

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using CdcBridge.Testing;
 using Npgsql;
 
 namespace CdcBridge.IntegrationTests;
@@ -70,5 +71,40 @@ public sealed class CaptureEndToEndTests(RunningStack stack) : IClassFixture<Run
         var (textCode, text) = await CdcBridgeProcess.RunAsync(ct, ["status", .. stack.Where]);
         textCode.Should().Be(0);
         text.Should().Contain("capture:").And.Contain("slot confirmed").And.Contain("behind");
+    }
+
+    [Fact]
+    public async Task Bug_dev_left_its_capture_stopped_when_the_replication_connection_broke_it_restarts_from_the_slot_and_changes_still_arrive()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using (var odoo = new NpgsqlConnection(stack.Endpoints.Postgres.Odoo))
+        {
+            await odoo.OpenAsync(ct);
+            // What a PostgreSQL restart or a failover does to the capture: its walsender ends.
+            await using (var terminate = new NpgsqlCommand(
+                "SELECT count(*) FROM pg_replication_slots WHERE slot_name = $1 AND pg_terminate_backend(active_pid)", odoo)
+            { Parameters = { new() { Value = Debezium.CaptureSettings.Odoo.SlotName } } })
+            {
+                ((long)(await terminate.ExecuteScalarAsync(ct))!).Should().Be(1, "the capture was streaming from its slot");
+            }
+
+            await using var insert = new NpgsqlCommand(
+                "INSERT INTO stock_quant (id, product_id, location_id, quantity, reserved_quantity, in_date) VALUES (990004, 1, 11, 3, 0, now())", odoo);
+            await insert.ExecuteNonQueryAsync(ct);
+        }
+
+        var lines = (await ConfluentPython.RunAsync(["follow", stack.Endpoints.Kafka.Bootstrap, stack.Endpoints.SchemaRegistry!.Url, "odoo.public.stock_quant", "id", "990004", "1"], ct))
+            .Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonNode.Parse(l)!).ToList();
+
+        lines.Select(l => l["value"]?["op"]?.GetValue<string>()).Should().Equal(["c"], "the restarted capture streams what was committed while it was down");
+        var capture = await Eventually.UntilAsync(async () =>
+            {
+                var (code, output) = await CdcBridgeProcess.RunAsync(ct, ["status", "--json", .. stack.Where]);
+                code.Should().Be(0, output);
+                return JsonNode.Parse(output[output.IndexOf('{', StringComparison.Ordinal)..])!["capture"];
+            },
+            c => c?["restarts"]?.GetValue<int>() >= 1,
+            c => $"status: {c?.ToJsonString() ?? "no capture section"}", ct);
+        capture!["lastError"]!.GetValue<string>().Should().NotBeNullOrEmpty("status says why capture restarted");
     }
 }

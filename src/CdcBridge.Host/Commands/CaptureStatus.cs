@@ -28,7 +28,11 @@ internal sealed record CaptureStatus(long Events, double EventsPerSecond, string
                 var now = DateTime.UtcNow;
                 var rate = (events - previous.Events) / (now - previous.At).TotalSeconds;
                 previous = (events, now);
-                var status = await QueryAsync(stack.Endpoints.Postgres.Odoo, events, rate, stack.Capture?.LastCommitAt, ct);
+                var status = await QueryAsync(stack.Endpoints.Postgres.Odoo, events, rate, stack.Capture?.Current.LastCommitAt, ct) with
+                {
+                    Restarts = stack.Capture?.Restarts ?? 0,
+                    LastError = stack.Capture?.LastError,
+                };
                 var path = Path.Combine(stateDirectory, FileName);
                 await File.WriteAllTextAsync(path + ".tmp", JsonSerializer.Serialize(status, Json), ct);
                 File.Move(path + ".tmp", path, overwrite: true);
@@ -66,6 +70,13 @@ internal sealed record CaptureStatus(long Events, double EventsPerSecond, string
         return File.Exists(path) ? JsonSerializer.Deserialize<CaptureStatus>(await File.ReadAllTextAsync(path, ct), Json) : null;
     }
 
+    /// <summary>How often the supervised capture started again after stopping on an error.</summary>
+    public int Restarts { get; init; }
+
+    /// <summary>Why it last stopped (null while it never has).</summary>
+    public string? LastError { get; init; }
+
     public override string ToString() => string.Create(CultureInfo.InvariantCulture,
-        $"capture: {Events} events ({EventsPerSecond:0.#}/s), slot confirmed {ConfirmedLsn ?? "-"}, WAL head {WalHead}, {LagBytes} bytes / {LagSeconds:0.#} s behind");
+        $"capture: {Events} events ({EventsPerSecond:0.#}/s), slot confirmed {ConfirmedLsn ?? "-"}, WAL head {WalHead}, {LagBytes} bytes / {LagSeconds:0.#} s behind")
+        + (Restarts > 0 ? $", {Restarts} restart(s), the last because: {LastError}" : "");
 }

@@ -153,10 +153,7 @@ internal static partial class RunCommand
     }
 
     private static string CaptureLine(CaptureSupervisor capture) =>
-        $"capture: {capture.EventsCaptured} events, slot confirmed {capture.Current.ConfirmedLsn}"
-        + (!capture.Running ? $", STOPPED ({capture.LastError}), restarting after {capture.Restarts} restart(s)"
-            : capture.Restarts > 0 ? $", {capture.Restarts} restart(s), the last because: {capture.LastError}"
-            : "");
+        $"capture: {capture.EventsCaptured} events, slot confirmed {capture.Current.ConfirmedLsn}{capture.Remark}";
 
     [LoggerMessage(1, LogLevel.Information, "{Status}")]
     private static partial void LogStatus(ILogger logger, string status);

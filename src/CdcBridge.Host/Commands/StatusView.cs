@@ -100,7 +100,7 @@ internal static class StatusView
             var confirmed = await reader.IsDBNullAsync(4, ct) ? "-" : reader.GetString(4);
             var lagBytes = await reader.IsDBNullAsync(5, ct) ? 0m : reader.GetDecimal(5);
             odoo = string.Create(CultureInfo.InvariantCulture,
-                $"odoo: {reader.GetInt64(0)} quants, on hand {reader.GetDecimal(1):0}, reserved {reader.GetDecimal(2):0}, WAL {reader.GetString(3)} | capture: {stack.Capture?.EventsCaptured ?? 0} events, slot confirmed {confirmed}, {lagBytes:0} bytes behind");
+                $"odoo: {reader.GetInt64(0)} quants, on hand {reader.GetDecimal(1):0}, reserved {reader.GetDecimal(2):0}, WAL {reader.GetString(3)} | capture: {stack.Capture?.EventsCaptured ?? 0} events, slot confirmed {confirmed}, {lagBytes:0} bytes behind{stack.Capture?.Remark}");
         }
         catch (NpgsqlException e)
         {
