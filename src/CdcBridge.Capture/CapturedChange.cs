@@ -12,7 +12,7 @@ internal readonly record struct CapturedChange(CapturedTable Table, string Opera
     public bool Tombstone => Value is null;
 
     /// <summary>The key as text that compares equal exactly when two keys are equal.</summary>
-    public string? KeyText => RowImage.TextOf(Key);
+    public string? KeyText => EncodedRow.TextOf(Key);
 
     /// <summary>The envelope as generic values; decoding costs, so only signals are read this way.</summary>
     public GenericRecord Envelope() => Table.DecodeEnvelope(Value ?? throw new InvalidOperationException("A tombstone has no envelope."));

@@ -62,7 +62,7 @@ internal sealed class ChangeEncoder
     public int KeySchemaId { get; set; } = -1;
 
     /// <summary>A row of a pgoutput message (new, old or key tuple).</summary>
-    public async ValueTask<RowImage> ReadAsync(ReplicationTuple tuple, CancellationToken ct)
+    public async ValueTask<EncodedRow> ReadAsync(ReplicationTuple tuple, CancellationToken ct)
     {
         _buffer.ResetWrittenCount();
         var i = 0;
@@ -103,7 +103,7 @@ internal sealed class ChangeEncoder
     }
 
     /// <summary>A row from column texts in column order (the snapshot's <c>::text</c> reads); null is SQL NULL.</summary>
-    public RowImage FromTexts(IReadOnlyList<string?> texts)
+    public EncodedRow FromTexts(IReadOnlyList<string?> texts)
     {
         _buffer.ResetWrittenCount();
         for (var i = 0; i < _columns.Length; i++)
@@ -128,7 +128,7 @@ internal sealed class ChangeEncoder
     }
 
     /// <summary>The envelope in Confluent's framing.</summary>
-    public byte[] Envelope(RowImage? before, RowImage? after, in SourceBlock source, string op, long nowMicros)
+    public byte[] Envelope(EncodedRow? before, EncodedRow? after, in SourceBlock source, string op, long nowMicros)
     {
         if (ValueSchemaId < 0)
         {
@@ -179,7 +179,7 @@ internal sealed class ChangeEncoder
         w.WriteInt(_source[13].Null); // xmin: Debezium writes it only with xmin.fetch.interval.ms
     }
 
-    private void WriteImage(Branches branches, RowImage? image)
+    private void WriteImage(Branches branches, EncodedRow? image)
     {
         if (image is null)
         {
@@ -226,7 +226,7 @@ internal sealed class ChangeEncoder
     }
 
     /// <summary>The row just written, and its key: the key columns' value bytes, which are the key record's fields.</summary>
-    private RowImage Image()
+    private EncodedRow Image()
     {
         var row = _buffer.WrittenSpan;
         byte[]? key = null;
@@ -259,7 +259,7 @@ internal sealed class ChangeEncoder
             }
         }
 
-        return new RowImage(row.ToArray(), key);
+        return new EncodedRow(row.ToArray(), key);
     }
 
     private static int KeyColumn(PgTable table, AvroField field)

@@ -10,7 +10,7 @@ public sealed partial class EmbeddedCapture
     {
         // A second connection reads every table in the slot's exported snapshot: exactly what is before the slot's
         // consistent point, so streaming continues with no gap and no overlap.
-        await using var connection = new NpgsqlConnection(_options.ConnectionString);
+        await using var connection = new NpgsqlConnection(_connectionString);
         await connection.OpenAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, ct);
         await ExecuteAsync(connection, tx, $"SET TRANSACTION SNAPSHOT '{slot.SnapshotName}'", ct);
@@ -39,7 +39,7 @@ public sealed partial class EmbeddedCapture
 
         // source.snapshot (3.0.x): "first" on the very first record, "last" on the very last, "true" between. Which
         // row is the last is known only when no row follows it: one row is held back until the next is read.
-        (CapturedTable Table, RowImage Row)? held = null;
+        (CapturedTable Table, EncodedRow Row)? held = null;
         async Task ProduceHeldAsync(bool last)
         {
             var (table, row) = held!.Value;

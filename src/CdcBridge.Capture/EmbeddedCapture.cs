@@ -75,6 +75,7 @@ public sealed partial class EmbeddedCapture : IAsyncDisposable
     private string? _lastCommitLsn;
     private volatile string? _fault;
     private readonly string _database;
+    private readonly string _connectionString;
 
     private EmbeddedCapture(CaptureOptions options, ILogger logger)
     {
@@ -83,7 +84,12 @@ public sealed partial class EmbeddedCapture : IAsyncDisposable
         _captured = options.Settings.Tables.ToHashSet(StringComparer.Ordinal);
         _halt = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
         _snapshotLimit = new InFlightLimit(Math.Max(1, options.SnapshotMaxInFlight));
-        _database = new NpgsqlConnectionStringBuilder(options.ConnectionString).Database ?? "";
+        var connection = new NpgsqlConnectionStringBuilder(options.ConnectionString);
+        _database = connection.Database ?? "";
+        // pgoutput and the snapshot's ::text print dates and timestamps in the session's DateStyle; the encoder reads
+        // ISO, so every connection asks for it whatever the server's or the database's default is.
+        connection.Options = string.IsNullOrWhiteSpace(connection.Options) ? "-c DateStyle=ISO" : connection.Options + " -c DateStyle=ISO";
+        _connectionString = connection.ConnectionString;
         _producer = new ProducerBuilder<byte[]?, byte[]?>(new ProducerConfig
         {
             BootstrapServers = options.KafkaBootstrap,
@@ -169,9 +175,9 @@ public sealed partial class EmbeddedCapture : IAsyncDisposable
     {
         var settings = _options.Settings;
         await Task.Run(WarmUpProducer, ct);
-        await using var replication = new LogicalReplicationConnection(_options.ConnectionString);
+        await using var replication = new LogicalReplicationConnection(_connectionString);
         await replication.Open(ct);
-        await using var sql = new NpgsqlConnection(_options.ConnectionString);
+        await using var sql = new NpgsqlConnection(_connectionString);
         await sql.OpenAsync(ct);
 
         var exists = await SlotExistsAsync(sql, settings.SlotName, ct);
@@ -209,7 +215,7 @@ public sealed partial class EmbeddedCapture : IAsyncDisposable
 
     private async Task StreamAsync(LogicalReplicationConnection replication, PgOutputReplicationSlot slot, CancellationToken ct)
     {
-        await using var catalog = new NpgsqlConnection(_options.ConnectionString);
+        await using var catalog = new NpgsqlConnection(_connectionString);
         await catalog.OpenAsync(ct);
         var options = new PgOutputReplicationOptions(_options.Settings.PublicationName, PgOutputProtocolVersion.V1);
         var transaction = new List<CapturedChange>();
@@ -409,7 +415,7 @@ public sealed partial class EmbeddedCapture : IAsyncDisposable
     }
 
     /// <summary>A change record: its key is the row's (the old row's for a delete), its envelope stamped now.</summary>
-    private CapturedChange Change(CapturedTable table, RowImage? before, RowImage? after, in SourceBlock source, string op)
+    private CapturedChange Change(CapturedTable table, EncodedRow? before, EncodedRow? after, in SourceBlock source, string op)
     {
         var now = SourceBlock.Micros(_options.Time.GetUtcNow().UtcDateTime);
         return new CapturedChange(table, op, (after ?? before)?.Key, table.Encoder.Envelope(before, after, source, op, now));
@@ -429,7 +435,7 @@ public sealed partial class EmbeddedCapture : IAsyncDisposable
     /// (PostgresSourceInfoStructMaker.struct skips them when the snapshot record is INCREMENTAL) and keeps the stream
     /// position in <c>sequence</c>: here the close watermark's.
     /// </summary>
-    private CapturedChange IncrementalRead(CapturedTable table, RowImage row, DateTime readAt, string? closeWatermarkSequence) =>
+    private CapturedChange IncrementalRead(CapturedTable table, EncodedRow row, DateTime readAt, string? closeWatermarkSequence) =>
         Change(table, null, row, new SourceBlock(SourceBlock.Micros(readAt), "incremental", closeWatermarkSequence, null, null), "r");
 
     private CapturedTable? Table(RelationMessage relation) => _byRelation.GetValueOrDefault(relation.RelationId);
@@ -505,7 +511,7 @@ public sealed partial class EmbeddedCapture : IAsyncDisposable
                     await _producer.ProduceAsync(settings.HeartbeatTopic, new Message<byte[]?, byte[]?> { Key = key, Value = value }, ct);
                     if (settings.HeartbeatActionQuery is { } query)
                     {
-                        await using var connection = new NpgsqlConnection(_options.ConnectionString);
+                        await using var connection = new NpgsqlConnection(_connectionString);
                         await connection.OpenAsync(ct);
                         await using var command = new NpgsqlCommand(query, connection);
                         await command.ExecuteNonQueryAsync(ct);

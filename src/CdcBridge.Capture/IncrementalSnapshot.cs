@@ -22,11 +22,11 @@ internal sealed partial class IncrementalSnapshot(
     ILogger logger,
     TimeProvider time,
     Func<string, CancellationToken, Task<CapturedTable?>> tableFor,
-    Func<CapturedTable, RowImage, DateTime, string?, CapturedChange> read,
+    Func<CapturedTable, EncodedRow, DateTime, string?, CapturedChange> read,
     Func<IncrementalChunk, CancellationToken, Task>? afterChunkRead)
 {
     private readonly List<string> _queue = [];
-    private readonly OrderedDictionary<string, RowImage> _window = new(StringComparer.Ordinal);
+    private readonly OrderedDictionary<string, EncodedRow> _window = new(StringComparer.Ordinal);
     private CapturedTable? _table;
     private string[]? _lastKey;
     private string[]? _maxKey;

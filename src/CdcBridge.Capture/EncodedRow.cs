@@ -5,7 +5,7 @@ namespace CdcBridge.Capture;
 /// record (the before or after image of an envelope), <see cref="Key"/> the Kafka key in Confluent's framing (the
 /// primary key record), null for a table without a primary key.
 /// </summary>
-internal sealed record RowImage(byte[] Value, byte[]? Key)
+internal sealed record EncodedRow(byte[] Value, byte[]? Key)
 {
     /// <summary>The key as text that compares equal exactly when two keys are equal (encoding is deterministic).</summary>
     public string? KeyText => TextOf(Key);
