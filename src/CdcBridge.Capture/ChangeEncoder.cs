@@ -288,7 +288,8 @@ internal sealed class ChangeEncoder
             : new Branches(-1, -1))];
     }
 
-    private static int IndexOf(UnionSchema union, Func<AvroSchema, bool> match)
+    /// <summary>The index of the first branch that matches, or -1.</summary>
+    internal static int IndexOf(UnionSchema union, Func<AvroSchema, bool> match)
     {
         for (var i = 0; i < union.Branches.Count; i++)
         {

@@ -36,8 +36,8 @@ internal sealed class ColumnEncoder
         _valueSchema = field.Schema;
         if (field.Schema is UnionSchema union)
         {
-            _nullBranch = union.Branches.ToList().FindIndex(b => b.Type == AvroType.Null);
-            _valueBranch = union.Branches.ToList().FindIndex(b => b.Type != AvroType.Null);
+            _nullBranch = ChangeEncoder.IndexOf(union, b => b.Type == AvroType.Null);
+            _valueBranch = ChangeEncoder.IndexOf(union, b => b.Type != AvroType.Null);
             _valueSchema = union.Branches[_valueBranch];
         }
 

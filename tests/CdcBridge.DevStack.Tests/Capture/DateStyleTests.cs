@@ -8,26 +8,13 @@ namespace CdcBridge.DevStack.Tests.Capture;
 /// PostgreSQL prints dates and timestamps in the session's DateStyle, and a database or server may default to another
 /// than ISO. The capture reads ISO, so it must ask for it: a quant written under 'SQL, DMY' still carries its time.
 /// </summary>
-public sealed class DateStyleTests(InfrastructureFixture fixture) : IAsyncLifetime
+public sealed class DateStyleTests(InfrastructureFixture fixture) : HarnessedCapture(fixture)
 {
-    private readonly ITestInfrastructure _infra = fixture.Infrastructure;
-    private CaptureHarness? _harness;
-
-    public async ValueTask InitializeAsync() => _harness = await CaptureHarness.StartAsync(_infra, ct: TestContext.Current.CancellationToken);
-
-    public async ValueTask DisposeAsync()
-    {
-        if (_harness is not null)
-        {
-            await _harness.DisposeAsync();
-        }
-    }
-
     [Fact]
     public async Task A_database_whose_datestyle_is_not_iso_is_captured_with_its_timestamps_intact()
     {
         var ct = TestContext.Current.CancellationToken;
-        var harness = _harness!;
+        var harness = Harness;
         var database = new NpgsqlConnectionStringBuilder(harness.Odoo).Database;
         await harness.ExecuteAsync($"ALTER DATABASE \"{database}\" SET DateStyle = 'SQL, DMY'", ct);
         // Day 22 cannot be a month: read as MM/dd it fails, read as anything else it is a different instant.

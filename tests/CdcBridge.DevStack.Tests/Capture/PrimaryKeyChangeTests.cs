@@ -9,26 +9,13 @@ namespace CdcBridge.DevStack.Tests.Capture;
 /// under the new key with header <c>__debezium.oldkey</c>; the header values are the other key as JSON, as Kafka
 /// Connect's JsonConverter (schemas off, set in connect/odoo-connector.json) writes them.
 /// </summary>
-public sealed class PrimaryKeyChangeTests(InfrastructureFixture fixture) : IAsyncLifetime
+public sealed class PrimaryKeyChangeTests(InfrastructureFixture fixture) : HarnessedCapture(fixture)
 {
-    private CaptureHarness? _harness;
-
-    public async ValueTask InitializeAsync() =>
-        _harness = await CaptureHarness.StartAsync(fixture.Infrastructure, ct: TestContext.Current.CancellationToken);
-
-    public async ValueTask DisposeAsync()
-    {
-        if (_harness is not null)
-        {
-            await _harness.DisposeAsync();
-        }
-    }
-
     [Fact]
     public async Task Bug_a_primary_key_update_was_one_u_event_under_the_new_key_it_is_a_delete_tombstone_and_create_with_the_key_headers()
     {
         var ct = TestContext.Current.CancellationToken;
-        var harness = _harness!;
+        var harness = Harness;
         await harness.StartCaptureAsync();
         using var consumer = harness.Consumer(harness.Topic("stock_quant"));
 
@@ -57,7 +44,7 @@ public sealed class PrimaryKeyChangeTests(InfrastructureFixture fixture) : IAsyn
     public async Task An_update_that_keeps_the_key_is_one_u_event_without_headers()
     {
         var ct = TestContext.Current.CancellationToken;
-        var harness = _harness!;
+        var harness = Harness;
         await harness.StartCaptureAsync();
         using var consumer = harness.Consumer(harness.Topic("stock_quant"));
 

@@ -7,27 +7,15 @@ namespace CdcBridge.DevStack.Tests.Capture;
 /// librdkafka refuses a record when its local queue is full (<c>queue.buffering.max.messages</c>). A transaction of more
 /// rows than that, or a broker slower than the WAL reader, must slow the capture down, not stop it.
 /// </summary>
-public sealed class ProducerQueueTests(InfrastructureFixture fixture) : IAsyncLifetime
+public sealed class ProducerQueueTests(InfrastructureFixture fixture) : HarnessedCapture(fixture)
 {
     private const int QueueLimit = 50;
-    private readonly ITestInfrastructure _infra = fixture.Infrastructure;
-    private CaptureHarness? _harness;
-
-    public async ValueTask InitializeAsync() => _harness = await CaptureHarness.StartAsync(_infra, ct: TestContext.Current.CancellationToken);
-
-    public async ValueTask DisposeAsync()
-    {
-        if (_harness is not null)
-        {
-            await _harness.DisposeAsync();
-        }
-    }
 
     [Fact]
     public async Task A_transaction_of_far_more_rows_than_the_producer_queue_holds_arrives_whole_and_capture_goes_on()
     {
         var ct = TestContext.Current.CancellationToken;
-        var harness = _harness!;
+        var harness = Harness;
         var capture = await harness.StartCaptureAsync(o => o with { ProducerQueueLimit = QueueLimit });
         capture.SnapshotCompleted.IsCompletedSuccessfully.Should().BeTrue("the snapshot (hundreds of rows) waits for room too: {0}", capture.Completion.Exception?.Message);
 

@@ -4,28 +4,16 @@ using CdcBridge.Testing;
 namespace CdcBridge.DevStack.Tests.Capture;
 
 /// <summary>The initial snapshot streams tables of any size through a bounded number of rows in memory.</summary>
-public sealed class StreamingSnapshotTests(InfrastructureFixture fixture) : IAsyncLifetime
+public sealed class StreamingSnapshotTests(InfrastructureFixture fixture) : HarnessedCapture(fixture)
 {
     private const int InFlight = 5;
     private const int FetchSize = 7;
-    private readonly ITestInfrastructure _infra = fixture.Infrastructure;
-    private CaptureHarness? _harness;
-
-    public async ValueTask InitializeAsync() => _harness = await CaptureHarness.StartAsync(_infra, ct: TestContext.Current.CancellationToken);
-
-    public async ValueTask DisposeAsync()
-    {
-        if (_harness is not null)
-        {
-            await _harness.DisposeAsync();
-        }
-    }
 
     [Fact]
     public async Task A_snapshot_many_times_the_in_flight_bound_reads_every_row_once_marks_only_the_ends_and_never_holds_more_than_the_bound()
     {
         var ct = TestContext.Current.CancellationToken;
-        var harness = _harness!;
+        var harness = Harness;
         // Enough quants for dozens of cursor fetches and hundreds of times the bound.
         await harness.ExecuteAsync("INSERT INTO stock_quant (id, product_id, location_id, quantity, reserved_quantity, in_date) " +
             "SELECT g, 1, 11, g % 17, 0, now() FROM generate_series(996000, 996999) g", ct);
