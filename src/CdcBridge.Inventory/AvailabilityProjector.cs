@@ -15,8 +15,9 @@ namespace CdcBridge.Inventory;
 /// an analytics record.
 /// <para>
 /// Catch-up: while the runner reports more than <see cref="AvailabilityProjectorOptions.CatchUpThreshold"/> records
-/// still behind (<see cref="ProjectionBatch.Remaining"/>, e.g. rebuilding from the topics), a batch only folds and
-/// stores the Odoo rows and remembers which products it touched; the first batch within the threshold recomputes them
+/// still behind (<see cref="ProjectionBatch.Remaining"/>, e.g. rebuilding from the topics), or while a partition is short
+/// of the end it had at the start (<see cref="ProjectionBatch.CaughtUpToStart"/>), a batch only folds and stores the Odoo
+/// rows and remembers which products it touched; the first batch within the threshold and caught up recomputes them
 /// all and writes only the values that differ from <c>inventory.availability</c>, so the outbox and the analytics
 /// topic see each key's settled value once instead of every intermediate one. Positions move past deferred records,
 /// so after every (re)load the projector treats every product as touched: its first batch reconciles every key against
@@ -151,7 +152,7 @@ public sealed partial class AvailabilityProjector : IProjector
             _dirty[product] = cause;
         }
 
-        if (batch.Remaining > _options.CatchUpThreshold)
+        if (!batch.CaughtUpToStart || batch.Remaining > _options.CatchUpThreshold)
         {
             if (!_catchingUp)
             {

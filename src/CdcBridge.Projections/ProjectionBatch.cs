@@ -15,11 +15,21 @@ public sealed class ProjectionBatch(IReadOnlyList<ConsumedRecord> records, Npgsq
 
     /// <summary>
     /// Records still behind the high watermarks of the assigned partitions once this batch is applied, from the consumer's
-    /// cached watermarks (no broker round trip): an estimate that never exceeds the truth (a partition whose watermark is
-    /// not known yet counts 0). A projector may defer per-batch outputs while far behind (catch-up) and settle them when
-    /// this falls; since positions move past such records, it must settle again after every (re)load.
+    /// cached watermarks, or the broker's for a partition not fetched yet; a partition whose end neither can tell counts
+    /// as far behind. A projector may defer per-batch outputs while far behind (catch-up) and settle them when this falls
+    /// and <see cref="CaughtUpToStart"/> holds; since positions move past such records, it must settle again after every
+    /// (re)load.
     /// </summary>
     public long Remaining { get; init; }
+
+    /// <summary>
+    /// True once every assigned partition has been read up to the end it had when the runner first learnt it (at start,
+    /// or when a partition was assigned). Until then the projector's state lacks records the topics already held, in
+    /// partitions the consumer has not reached yet, however few records <see cref="Remaining"/> counts: a rebuild may read
+    /// a one-record partition (a warehouse) last. When this turns true while no records arrive (a partition ending in a
+    /// transaction marker), the runner applies a batch without records so that the projector can settle.
+    /// </summary>
+    public bool CaughtUpToStart { get; init; } = true;
 
     public IReadOnlyList<ParkedRecord> Parked => _parked;
 

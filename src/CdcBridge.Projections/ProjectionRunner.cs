@@ -26,6 +26,11 @@ public sealed partial class ProjectionRunner : IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly AvroDeserializer _deserializer;
     private readonly Dictionary<(string Topic, int Partition), long> _stored = [];
+
+    // Per assigned partition, the end it had when the runner first learnt it, and those read that far (see
+    // ProjectionBatch.CaughtUpToStart). Only the receive loop's thread touches them (Revoked runs inside Consume).
+    private readonly Dictionary<(string Topic, int Partition), long> _startEnds = [];
+    private readonly HashSet<(string Topic, int Partition)> _readToStart = [];
     private readonly Lock _gate = new();
     private readonly CancellationTokenSource _stop = new();
     private readonly CancellationTokenSource _abort = new();
@@ -40,6 +45,7 @@ public sealed partial class ProjectionRunner : IAsyncDisposable
     private int _failures;
     private string? _lastError;
     private bool _halted;
+    private bool _settlePending;
     private int _disposed;
 
     public ProjectionRunner(IProjector projector, ProjectionOptions options, ISchemaRegistryClient registry, ILogger logger, TimeProvider? time = null)
@@ -54,6 +60,11 @@ public sealed partial class ProjectionRunner : IAsyncDisposable
     }
 
     public string Name => _projector.Name;
+
+    /// <summary>
+    /// Tests only: wraps the consumer, to show the runner what the embedded broker cannot write (transaction markers).
+    /// </summary>
+    internal Func<IConsumer<byte[]?, byte[]?>, IConsumer<byte[]?, byte[]?>>? ConsumerSeam { get; init; }
 
     /// <summary>Completes when the loop ends: normally after <see cref="StopAsync"/>; faulted if it could not run at all.</summary>
     public Task Completion => _loop;
@@ -95,6 +106,7 @@ public sealed partial class ProjectionRunner : IAsyncDisposable
             .SetPartitionsRevokedHandler((_, partitions) => Revoked(partitions))
             .SetErrorHandler((_, error) => LogKafkaError(_logger, _projector.Name, error.Code.ToString(), error.Reason))
             .Build();
+        _consumer = ConsumerSeam?.Invoke(_consumer) ?? _consumer;
         if (!_projector.SpansPartitions)
         {
             _consumer.Subscribe(_projector.Topics);
@@ -123,6 +135,18 @@ public sealed partial class ProjectionRunner : IAsyncDisposable
             lock (_gate)
             {
                 return new Dictionary<(string, int), long>(_stored);
+            }
+        }
+    }
+
+    /// <summary>The last batch was not caught up to the start; a batch without records follows once it is.</summary>
+    private bool SettlePending
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _settlePending;
             }
         }
     }
@@ -158,7 +182,7 @@ public sealed partial class ProjectionRunner : IAsyncDisposable
                 throw new InvalidOperationException($"Projector '{Name}' halted before catching up. {Status.LastError}".TrimEnd());
             }
 
-            if (targets.All(t => t.Value == 0 || (positions.TryGetValue(t.Key, out var p) && p >= t.Value)))
+            if (targets.All(t => t.Value == 0 || (positions.TryGetValue(t.Key, out var p) && p >= t.Value)) && !SettlePending)
             {
                 return;
             }
@@ -175,7 +199,9 @@ public sealed partial class ProjectionRunner : IAsyncDisposable
             }
             catch (OperationCanceledException) when (!ct.IsCancellationRequested)
             {
-                throw new TimeoutException($"Projector '{Name}' did not catch up within {timeout} (positions {string.Join(", ", positions.Select(p => $"{p.Key.Topic}[{p.Key.Partition}]={p.Value}"))}).");
+                var settling = SettlePending ? "; the last batch was not caught up to the start" : "";
+                throw new TimeoutException(
+                    $"Projector '{Name}' did not catch up within {timeout} (positions {string.Join(", ", positions.Select(p => $"{p.Key.Topic}[{p.Key.Partition}]={p.Value}"))}{settling}).");
             }
         }
     }
@@ -312,6 +338,15 @@ public sealed partial class ProjectionRunner : IAsyncDisposable
 
                 if (polled.Count == 0)
                 {
+                    // Idle after a batch that was not caught up to the start: once it is (the consumer moved past a
+                    // transaction marker at a partition's end, or an end not known then is known), a batch without records
+                    // lets the projector settle.
+                    if (ahead is null && SettlePending && Progress(consumer, Positions, new HashSet<(string, int)>()).CaughtUpToStart
+                        && !await ApplyWithRetryAsync(consumer, [], null, settle: true))
+                    {
+                        break;
+                    }
+
                     continue;
                 }
 
@@ -334,7 +369,7 @@ public sealed partial class ProjectionRunner : IAsyncDisposable
                     }
                 }
 
-                if (!await ApplyWithRetryAsync(consumer, polled, decoding))
+                if (!await ApplyWithRetryAsync(consumer, polled, decoding, unapplied: PartitionsOf(ahead?.Polled)))
                 {
                     break;
                 }
@@ -420,8 +455,12 @@ public sealed partial class ProjectionRunner : IAsyncDisposable
     /// Applies the batch (decoded by <paramref name="decoding"/> if it was decoded ahead), retrying until it is applied;
     /// false when the projection must halt (rebuilt by another instance).
     /// </summary>
+    /// <remarks>
+    /// <paramref name="unapplied"/>: partitions with records polled after these (ahead), so not applied by this batch.
+    /// <paramref name="settle"/>: a batch without records, applied once the runner caught up to the start while idle.
+    /// </remarks>
     private async Task<bool> ApplyWithRetryAsync(IConsumer<byte[]?, byte[]?> consumer, List<ConsumeResult<byte[]?, byte[]?>> polled,
-        Task<List<Decoded>>? decoding)
+        Task<List<Decoded>>? decoding, IReadOnlySet<(string Topic, int Partition)>? unapplied = null, bool settle = false)
     {
         List<Decoded>? decoded = null;
         lock (_gate)
@@ -430,7 +469,7 @@ public sealed partial class ProjectionRunner : IAsyncDisposable
             polled = polled.Where(p => !_stored.TryGetValue((p.Topic, p.Partition.Value), out var next) || p.Offset.Value >= next).ToList();
         }
 
-        if (polled.Count == 0)
+        if (polled.Count == 0 && !settle)
         {
             if (decoding is not null)
             {
@@ -454,7 +493,7 @@ public sealed partial class ProjectionRunner : IAsyncDisposable
                     decoded = all.Count == polled.Count ? all : all.Where(d => offsets.Contains((d.Result.Topic, d.Result.Partition.Value, d.Result.Offset.Value))).ToList();
                 }
 
-                var applied = await ApplyAsync(decoded, _abort.Token);
+                var applied = await ApplyAsync(decoded, unapplied ?? new HashSet<(string, int)>(), _abort.Token);
                 var elapsed = Stopwatch.GetElapsedTime(started);
                 foreach (var last in polled.GroupBy(r => r.TopicPartition).Select(g => g.Last()))
                 {
@@ -604,32 +643,16 @@ public sealed partial class ProjectionRunner : IAsyncDisposable
         return decoded;
     }
 
-    private async Task<ProjectionBatch> ApplyAsync(List<Decoded> decoded, CancellationToken ct)
+    private async Task<ProjectionBatch> ApplyAsync(List<Decoded> decoded, IReadOnlySet<(string Topic, int Partition)> unapplied, CancellationToken ct)
     {
         var records = decoded.Where(d => d.Undecodable is null).Select(d => d.Record).ToList();
         var undecodable = decoded.Where(d => d.Undecodable is not null).Select(d => new ParkedRecord(d.Record, d.Undecodable!)).ToList();
-        var moves = new List<(string, int, long, long)>();
-        List<KeyValuePair<(string Topic, int Partition), long>> after;
-        lock (_gate)
-        {
-            foreach (var group in decoded.GroupBy(d => (d.Result.Topic, d.Result.Partition.Value)))
-            {
-                moves.Add((group.Key.Topic, group.Key.Value, _stored.GetValueOrDefault(group.Key), group.Last().Result.Offset.Value + 1));
-            }
-
-            var positions = new Dictionary<(string Topic, int Partition), long>(_stored);
-            foreach (var (topic, partition, _, next) in moves)
-            {
-                positions[(topic, partition)] = next;
-            }
-
-            after = [.. positions];
-        }
-
+        var (moves, after) = Moves(decoded);
         await using var connection = new NpgsqlConnection(_options.ConnectionString);
         await connection.OpenAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
-        var batch = new ProjectionBatch(records, connection, tx) { Remaining = _consumer is { } consumer ? Behind(consumer, after, askBroker: true) : 0 };
+        var (remaining, caughtUpToStart) = _consumer is { } consumer ? Progress(consumer, after, unapplied) : (0, true);
+        var batch = new ProjectionBatch(records, connection, tx) { Remaining = remaining, CaughtUpToStart = caughtUpToStart };
         foreach (var parked in undecodable)
         {
             batch.Park(parked.Record, parked.Reason);
@@ -650,9 +673,38 @@ public sealed partial class ProjectionRunner : IAsyncDisposable
             {
                 _stored[(topic, partition)] = next;
             }
+
+            _settlePending = !caughtUpToStart;
         }
 
         return batch;
+    }
+
+    /// <summary>
+    /// The positions a batch of <paramref name="decoded"/> records moves (topic, partition, expected, next) and every
+    /// assigned partition's position after it. A batch without records (settling) is guarded by every position unchanged.
+    /// </summary>
+    private (List<(string Topic, int Partition, long Expected, long Next)> Moves, List<KeyValuePair<(string Topic, int Partition), long>> After) Moves(
+        List<Decoded> decoded)
+    {
+        lock (_gate)
+        {
+            var moves = decoded.GroupBy(d => (d.Result.Topic, d.Result.Partition.Value))
+                .Select(g => (g.Key.Topic, g.Key.Value, _stored.GetValueOrDefault(g.Key), g.Last().Result.Offset.Value + 1))
+                .ToList();
+            if (moves.Count == 0)
+            {
+                moves.AddRange(_stored.Select(p => (p.Key.Topic, p.Key.Partition, p.Value, p.Value)));
+            }
+
+            var after = new Dictionary<(string Topic, int Partition), long>(_stored);
+            foreach (var (topic, partition, _, next) in moves)
+            {
+                after[(topic, partition)] = next;
+            }
+
+            return (moves, [.. after]);
+        }
     }
 
     /// <summary>
@@ -729,6 +781,8 @@ public sealed partial class ProjectionRunner : IAsyncDisposable
             foreach (var p in partitions)
             {
                 _stored.Remove((p.Topic, p.Partition.Value));
+                _startEnds.Remove((p.Topic, p.Partition.Value));
+                _readToStart.Remove((p.Topic, p.Partition.Value));
             }
         }
     }
@@ -750,43 +804,19 @@ public sealed partial class ProjectionRunner : IAsyncDisposable
         return Behind(consumer, positions);
     }
 
-    /// <summary>
-    /// Records between the given next offsets and the consumer's cached high watermarks. A partition not fetched yet has
-    /// none cached: with <paramref name="askBroker"/> its watermark is asked for (a rebuild's first batches would otherwise
-    /// look caught up and write values from half-loaded state); without, it counts 0.
-    /// </summary>
-    // A batch's Remaining counts a partition whose end neither the fetches nor the broker could tell (a slow broker at
-    // start-up) as far behind: a projector deciding from it would otherwise take "0 behind" and write values of a
-    // partly read log. Fetch responses carry every partition's end, so this lasts only until the first one.
-    private const long UnknownEnd = 1_000_000_000;
-
-    private static long Behind(IConsumer<byte[]?, byte[]?> consumer, IEnumerable<KeyValuePair<(string Topic, int Partition), long>> positions,
-        bool askBroker = false)
+    /// <summary>Records between the given next offsets and the consumer's cached high watermarks; a partition not fetched yet counts 0.</summary>
+    private static long Behind(IConsumer<byte[]?, byte[]?> consumer, IEnumerable<KeyValuePair<(string Topic, int Partition), long>> positions)
     {
         long lag = 0;
         foreach (var (key, next) in positions)
         {
             try
             {
-                var partition = new TopicPartition(key.Topic, key.Partition);
-                var high = consumer.GetWatermarkOffsets(partition).High;
-                if (high == Offset.Unset && askBroker)
-                {
-                    high = consumer.QueryWatermarkOffsets(partition, TimeSpan.FromSeconds(2)).High;
-                }
-
+                var high = consumer.GetWatermarkOffsets(new TopicPartition(key.Topic, key.Partition)).High;
                 if (high != Offset.Unset)
                 {
                     lag += Math.Max(0, high.Value - next);
                 }
-                else if (askBroker)
-                {
-                    lag += UnknownEnd;
-                }
-            }
-            catch (KafkaException) when (askBroker)
-            {
-                lag += UnknownEnd;
             }
             catch (Exception ex) when (ex is KafkaException or ObjectDisposedException)
             {
@@ -796,6 +826,92 @@ public sealed partial class ProjectionRunner : IAsyncDisposable
 
         return lag;
     }
+
+    // A batch's Remaining counts a partition whose end neither the fetches nor the broker could tell (a slow broker at
+    // start-up) as far behind: a projector deciding from it would otherwise take "0 behind" and write values of a
+    // partly read log. Fetch responses carry every partition's end, so this lasts only until the first one.
+    private const long UnknownEnd = 1_000_000_000;
+
+    /// <summary>
+    /// What a batch is told (<see cref="ProjectionBatch.Remaining"/>, <see cref="ProjectionBatch.CaughtUpToStart"/>) once
+    /// the partitions stand at <paramref name="positions"/>. A partition's end comes from the consumer's cached high
+    /// watermark, or from the broker when none is cached.
+    /// </summary>
+    /// <remarks>
+    /// A transaction marker (Debezium with exactly-once source support ends every transaction with one) takes an offset
+    /// no record is delivered at, so a partition's position after its last record stays short of its end. The consumer's
+    /// position moves past markers (librdkafka ≥ 1.4); with nothing of the partition polled ahead
+    /// (<paramref name="unapplied"/>) it is where the applied records leave the partition. Only this reading uses it: the
+    /// stored positions stay those of records.
+    /// </remarks>
+    private (long Remaining, bool CaughtUpToStart) Progress(IConsumer<byte[]?, byte[]?> consumer,
+        IEnumerable<KeyValuePair<(string Topic, int Partition), long>> positions, IReadOnlySet<(string Topic, int Partition)> unapplied)
+    {
+        long remaining = 0;
+        var caughtUp = true;
+        foreach (var (key, next) in positions)
+        {
+            var partition = new TopicPartition(key.Topic, key.Partition);
+            var end = EndOf(consumer, partition);
+            var read = unapplied.Contains(key) ? next : Math.Max(next, PositionOf(consumer, partition));
+            remaining += end is { } known ? Math.Max(0, known - read) : UnknownEnd;
+            if (_readToStart.Contains(key))
+            {
+                continue;
+            }
+
+            if (end is { } first)
+            {
+                _startEnds.TryAdd(key, first);
+            }
+
+            if (_startEnds.TryGetValue(key, out var start) && read >= start)
+            {
+                _readToStart.Add(key);
+            }
+            else
+            {
+                caughtUp = false;
+            }
+        }
+
+        return (remaining, caughtUp);
+    }
+
+    /// <summary>The partition's high watermark as last fetched, else as the broker tells it now; null when neither can.</summary>
+    private static long? EndOf(IConsumer<byte[]?, byte[]?> consumer, TopicPartition partition)
+    {
+        try
+        {
+            var high = consumer.GetWatermarkOffsets(partition).High;
+            if (high == Offset.Unset)
+            {
+                high = consumer.QueryWatermarkOffsets(partition, TimeSpan.FromSeconds(2)).High;
+            }
+
+            return high == Offset.Unset ? null : high.Value;
+        }
+        catch (KafkaException)
+        {
+            return null;
+        }
+    }
+
+    private static long PositionOf(IConsumer<byte[]?, byte[]?> consumer, TopicPartition partition)
+    {
+        try
+        {
+            var position = consumer.Position(partition);
+            return position == Offset.Unset ? 0 : position.Value;
+        }
+        catch (KafkaException)
+        {
+            return 0;
+        }
+    }
+
+    private static HashSet<(string Topic, int Partition)> PartitionsOf(List<ConsumeResult<byte[]?, byte[]?>>? polled) =>
+        polled is null ? [] : polled.Select(p => (p.Topic, p.Partition.Value)).ToHashSet();
 
     private TimeSpan Backoff(int failures)
     {

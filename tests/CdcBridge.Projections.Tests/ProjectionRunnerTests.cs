@@ -177,6 +177,69 @@ public sealed class ProjectionRunnerTests(RegistryInfrastructure fixture) : IAsy
         seen.Should().Contain(s => s.Remaining > 0, "a partition of more than one batch (25) has records behind its first batch");
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_batch_is_caught_up_to_the_start_only_once_every_partition_was_read_to_where_it_ended_when_the_runner_started(bool spans)
+    {
+        // Regression: a rebuild whose last partition read was a warehouse's one record was told "20 behind" and wrote 0
+        // for every SKU of the warehouse; Remaining alone cannot tell a record that changes everything from one that does not.
+        await ProduceAsync(Enumerable.Range(0, 60).Select(i => $"s{i}"));
+        var ends = Ends(_topic, 3);
+        ends.Values.Sum().Should().Be(60);
+        var projector = new TallyProjector(_topic) { SpansPartitions = spans };
+        await using var runner = await StartAsync(projector, Options() with { MaxBatchSize = 5 });
+        await runner.WaitForCaughtUpAsync(TimeSpan.FromSeconds(60), TestContext.Current.CancellationToken);
+
+        List<(int Records, bool CaughtUpToStart, Dictionary<int, long> Next)> progress;
+        lock (projector.Seen)
+        {
+            progress = [.. projector.Progress];
+        }
+
+        progress.Should().Contain(p => !p.CaughtUpToStart, "the first batch of 5 cannot have read 60 records");
+        progress[^1].CaughtUpToStart.Should().BeTrue("the last batch read every partition to its end");
+        foreach (var (_, _, next) in progress.Where(p => p.CaughtUpToStart))
+        {
+            ends.Where(e => next.GetValueOrDefault(e.Key) < e.Value).Should().BeEmpty("a batch caught up to the start has read every partition to its end at the start");
+        }
+    }
+
+    [Fact]
+    public async Task A_partition_ending_in_a_transaction_marker_is_caught_up_to_the_start_once_the_consumer_moves_past_the_marker()
+    {
+        // Debezium with exactly-once source support ends each transaction with a commit marker: no record is delivered at
+        // its offset, so no batch of records reaches the partition's end. Without the consumer's position, the projection
+        // would never be caught up to the start and availability would never write a value.
+        await ProduceAsync(Enumerable.Range(0, 30).Select(i => $"m{i}"));
+        var projector = new TallyProjector(_topic) { SpansPartitions = true };
+        await using (var runner = new ProjectionRunner(projector, Options(), _registry!, NullLogger.Instance) { ConsumerSeam = c => new MarkerAtEndConsumer(c) })
+        {
+            await runner.StartAsync(TestContext.Current.CancellationToken);
+            await runner.WaitForCaughtUpAsync(TimeSpan.FromSeconds(60), TestContext.Current.CancellationToken);
+        }
+
+        var tally = await TallyAsync();
+        tally.Should().HaveCount(30);
+        tally.Values.Should().OnlyContain(n => n == 1);
+        List<(int Records, bool CaughtUpToStart, Dictionary<int, long> Next)> progress;
+        lock (projector.Seen)
+        {
+            progress = [.. projector.Progress];
+        }
+
+        progress.Where(p => p.Records > 0).Should().OnlyContain(p => !p.CaughtUpToStart, "the markers were passed only at a poll after the last record");
+        progress[^1].Records.Should().Be(0, "once the consumer moved past the markers, a batch without records let the projector settle");
+        progress[^1].CaughtUpToStart.Should().BeTrue();
+    }
+
+    /// <summary>Each partition's end (high watermark) as the broker tells it now.</summary>
+    private Dictionary<int, long> Ends(string topic, int partitions)
+    {
+        using var consumer = new ConsumerBuilder<Ignore, Ignore>(new ConsumerConfig { BootstrapServers = fixture.Infrastructure.KafkaBootstrap, GroupId = UniqueName.For("ends") }).Build();
+        return Enumerable.Range(0, partitions).ToDictionary(p => p, p => consumer.QueryWatermarkOffsets(new TopicPartition(topic, p), TimeSpan.FromSeconds(10)).High.Value);
+    }
+
     [Fact]
     public async Task A_record_that_cannot_be_decoded_or_applied_is_parked_and_its_partition_moves_on()
     {

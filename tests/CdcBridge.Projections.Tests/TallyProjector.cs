@@ -16,6 +16,14 @@ internal sealed class TallyProjector(string topic, string name = "tally") : IPro
     /// <summary>Every batch handed to <see cref="ApplyAsync"/>: its size and what the runner said was still behind after it.</summary>
     public List<(int Records, long Remaining)> Seen { get; } = [];
 
+    /// <summary>
+    /// Every batch: its size, whether the runner said it was caught up to the start, and the next offset of every partition as the
+    /// batches so far left it (from the records applied; a partition none was read of is absent).
+    /// </summary>
+    public List<(int Records, bool CaughtUpToStart, Dictionary<int, long> Next)> Progress { get; } = [];
+
+    private readonly Dictionary<int, long> _next = [];
+
     public string Name { get; } = name;
 
     public IReadOnlyList<string> Topics { get; init; } = [topic];
@@ -48,6 +56,12 @@ internal sealed class TallyProjector(string topic, string name = "tally") : IPro
         lock (Seen)
         {
             Seen.Add((batch.Records.Count, batch.Remaining));
+            foreach (var record in batch.Records)
+            {
+                _next[record.Partition] = record.Offset + 1;
+            }
+
+            Progress.Add((batch.Records.Count, batch.CaughtUpToStart, new Dictionary<int, long>(_next)));
         }
 
         foreach (var record in batch.Records)
