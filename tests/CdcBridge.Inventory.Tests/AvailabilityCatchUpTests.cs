@@ -126,7 +126,7 @@ public sealed class AvailabilityCatchUpTests(RegistryInfrastructure fixture)
         }, ct);
         await Task.WhenAny(crasher!.Crashed.Task, pipeline.Runner.Completion).WaitAsync(TimeSpan.FromSeconds(120), ct);
         crasher.Crashed.Task.IsCompleted.Should().BeTrue($"the projection deferred and then came within the threshold ({pipeline.Runner.Status})");
-        crasher.Inner.DeferredBatches.Should().BeGreaterThan(0);
+        crasher.Availability.DeferredBatches.Should().BeGreaterThan(0);
 
         // What the crash leaves: positions past changes whose values were never written.
         var stale = await AppliedButNotWrittenAsync(pipeline, picked, ct);
@@ -216,7 +216,7 @@ public sealed class AvailabilityCatchUpTests(RegistryInfrastructure fixture)
     /// <c>largerThan</c> records (a catch-up batch), once the projector applied it in the transaction: it hangs until the
     /// runner gives up on it and rolls it back.
     /// </summary>
-    private sealed class CrashInLargeBatch(AvailabilityProjector inner, int largerThan, int crashAt) : IProjector
+    private sealed class CrashInLargeBatch(AvailabilityProjector inner, int largerThan, int crashAt) : PassThroughProjector(inner)
     {
         private int _large;
 
@@ -225,21 +225,9 @@ public sealed class AvailabilityCatchUpTests(RegistryInfrastructure fixture)
 
         public TaskCompletionSource Crashed { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-        public string Name => inner.Name;
-
-        public IReadOnlyList<string> Topics => inner.Topics;
-
-        public bool SpansPartitions => inner.SpansPartitions;
-
-        public Task EnsureSchemaAsync(NpgsqlConnection connection, CancellationToken ct) => inner.EnsureSchemaAsync(connection, ct);
-
-        public Task ResetAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken ct) => inner.ResetAsync(connection, transaction, ct);
-
-        public Task LoadAsync(NpgsqlConnection connection, CancellationToken ct) => inner.LoadAsync(connection, ct);
-
-        public async Task ApplyAsync(ProjectionBatch batch, CancellationToken ct)
+        public override async Task ApplyAsync(ProjectionBatch batch, CancellationToken ct)
         {
-            await inner.ApplyAsync(batch, ct);
+            await Inner.ApplyAsync(batch, ct);
             if (batch.Records.Count > largerThan && ++_large == crashAt)
             {
                 Crashed.TrySetResult();
@@ -247,10 +235,10 @@ public sealed class AvailabilityCatchUpTests(RegistryInfrastructure fixture)
             }
         }
 
-        public void Committed(ProjectionBatch batch)
+        public override void Committed(ProjectionBatch batch)
         {
             CommittedSizes.Add(batch.Records.Count);
-            inner.Committed(batch);
+            Inner.Committed(batch);
         }
     }
 
@@ -259,30 +247,18 @@ public sealed class AvailabilityCatchUpTests(RegistryInfrastructure fixture)
     /// batch that would write the deferred values (the first within the threshold after a deferring one), once the
     /// projector applied it in the transaction, it hangs until the runner gives up on it and rolls it back.
     /// </summary>
-    private sealed class CrashBeforeSettling(AvailabilityProjector inner) : IProjector
+    private sealed class CrashBeforeSettling(AvailabilityProjector inner) : PassThroughProjector(inner)
     {
         private bool _deferred;
 
-        public AvailabilityProjector Inner => inner;
+        public AvailabilityProjector Availability => (AvailabilityProjector)Inner;
 
         public TaskCompletionSource Crashed { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-        public string Name => inner.Name;
-
-        public IReadOnlyList<string> Topics => inner.Topics;
-
-        public bool SpansPartitions => inner.SpansPartitions;
-
-        public Task EnsureSchemaAsync(NpgsqlConnection connection, CancellationToken ct) => inner.EnsureSchemaAsync(connection, ct);
-
-        public Task ResetAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken ct) => inner.ResetAsync(connection, transaction, ct);
-
-        public Task LoadAsync(NpgsqlConnection connection, CancellationToken ct) => inner.LoadAsync(connection, ct);
-
-        public async Task ApplyAsync(ProjectionBatch batch, CancellationToken ct)
+        public override async Task ApplyAsync(ProjectionBatch batch, CancellationToken ct)
         {
-            await inner.ApplyAsync(batch, ct);
-            if (inner.CatchingUp)
+            await Inner.ApplyAsync(batch, ct);
+            if (Availability.CatchingUp)
             {
                 _deferred = true;
                 return;
@@ -294,34 +270,20 @@ public sealed class AvailabilityCatchUpTests(RegistryInfrastructure fixture)
                 await Task.Delay(Timeout.InfiniteTimeSpan, ct); // hangs: the runner's drain timeout aborts the batch
             }
         }
-
-        public void Committed(ProjectionBatch batch) => inner.Committed(batch);
     }
 
     /// <summary>
-    /// Passes batches to the availability projector and keeps, per batch, the Remaining it was given and what it read
-    /// per partition, so that a failing rebuild shows which partitions were still behind when values were written.
+    /// Passes batches to the availability projector and keeps, per batch, what the runner told it and what it read per
+    /// partition, so that a failing rebuild shows which partitions were still behind when values were written.
     /// </summary>
-    private sealed class BatchTrace(AvailabilityProjector inner) : IProjector
+    private sealed class BatchTrace(AvailabilityProjector inner) : PassThroughProjector(inner)
     {
         private readonly List<(long Remaining, bool CaughtUpToStart, bool Deferred, Dictionary<(string Topic, int Partition), long> Next)> _batches = [];
         private readonly Dictionary<(string Topic, int Partition), long> _next = [];
 
-        public string Name => inner.Name;
-
-        public IReadOnlyList<string> Topics => inner.Topics;
-
-        public bool SpansPartitions => inner.SpansPartitions;
-
-        public Task EnsureSchemaAsync(NpgsqlConnection connection, CancellationToken ct) => inner.EnsureSchemaAsync(connection, ct);
-
-        public Task ResetAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken ct) => inner.ResetAsync(connection, transaction, ct);
-
-        public Task LoadAsync(NpgsqlConnection connection, CancellationToken ct) => inner.LoadAsync(connection, ct);
-
-        public async Task ApplyAsync(ProjectionBatch batch, CancellationToken ct)
+        public override async Task ApplyAsync(ProjectionBatch batch, CancellationToken ct)
         {
-            await inner.ApplyAsync(batch, ct);
+            await Inner.ApplyAsync(batch, ct);
             foreach (var record in batch.Records)
             {
                 _next[(record.Topic, record.Partition)] = record.Offset + 1;
@@ -329,11 +291,9 @@ public sealed class AvailabilityCatchUpTests(RegistryInfrastructure fixture)
 
             lock (_batches)
             {
-                _batches.Add((batch.Remaining, batch.CaughtUpToStart, inner.CatchingUp, new Dictionary<(string, int), long>(_next)));
+                _batches.Add((batch.Remaining, batch.CaughtUpToStart, ((AvailabilityProjector)Inner).CatchingUp, new Dictionary<(string, int), long>(_next)));
             }
         }
-
-        public void Committed(ProjectionBatch batch) => inner.Committed(batch);
 
         /// <summary>Each batch: what the runner told it, deferred or not, and the partitions it left short of where the last batch ended.</summary>
         public override string ToString()

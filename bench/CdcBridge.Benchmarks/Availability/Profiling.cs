@@ -9,7 +9,7 @@ namespace CdcBridge.Benchmarks.Availability;
 /// A projector passed through unchanged, timing its <see cref="IProjector.ApplyAsync"/> (the fold into memory, the
 /// recompute, the row/JSON/Avro encoding and the projector's own SQL). The runner's decode comes before it.
 /// </summary>
-internal sealed class TimedProjector(IProjector inner) : IProjector
+internal sealed class TimedProjector(IProjector inner) : PassThroughProjector(inner)
 {
     private long _applyTicks;
     private long _batches;
@@ -18,24 +18,12 @@ internal sealed class TimedProjector(IProjector inner) : IProjector
 
     public long Batches => Interlocked.Read(ref _batches);
 
-    public string Name => inner.Name;
-
-    public IReadOnlyList<string> Topics => inner.Topics;
-
-    public bool SpansPartitions => inner.SpansPartitions;
-
-    public Task EnsureSchemaAsync(NpgsqlConnection connection, CancellationToken ct) => inner.EnsureSchemaAsync(connection, ct);
-
-    public Task ResetAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken ct) => inner.ResetAsync(connection, transaction, ct);
-
-    public Task LoadAsync(NpgsqlConnection connection, CancellationToken ct) => inner.LoadAsync(connection, ct);
-
-    public async Task ApplyAsync(ProjectionBatch batch, CancellationToken ct)
+    public override async Task ApplyAsync(ProjectionBatch batch, CancellationToken ct)
     {
         var started = Stopwatch.GetTimestamp();
         try
         {
-            await inner.ApplyAsync(batch, ct);
+            await Inner.ApplyAsync(batch, ct);
         }
         finally
         {
@@ -44,7 +32,6 @@ internal sealed class TimedProjector(IProjector inner) : IProjector
         }
     }
 
-    public void Committed(ProjectionBatch batch) => inner.Committed(batch);
 }
 
 /// <summary>

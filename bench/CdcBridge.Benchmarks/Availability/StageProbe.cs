@@ -10,7 +10,7 @@ namespace CdcBridge.Benchmarks.Availability;
 /// CreateTime), when the runner handed its batch to the projector (after poll and Avro decode) and when that batch's
 /// transaction had committed. That splits commit → projected into capture, queue + decode, and apply.
 /// </summary>
-internal sealed class StageProbe(IProjector inner, string topic) : IProjector
+internal sealed class StageProbe(IProjector inner, string topic) : PassThroughProjector(inner)
 {
     private readonly Lock _gate = new();
     private readonly List<RecordStages> _records = [];
@@ -19,19 +19,7 @@ internal sealed class StageProbe(IProjector inner, string topic) : IProjector
     private DateTime _start;
     private int _size;
 
-    public string Name => inner.Name;
-
-    public IReadOnlyList<string> Topics => inner.Topics;
-
-    public bool SpansPartitions => inner.SpansPartitions;
-
-    public Task EnsureSchemaAsync(NpgsqlConnection connection, CancellationToken ct) => inner.EnsureSchemaAsync(connection, ct);
-
-    public Task ResetAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken ct) => inner.ResetAsync(connection, transaction, ct);
-
-    public Task LoadAsync(NpgsqlConnection connection, CancellationToken ct) => inner.LoadAsync(connection, ct);
-
-    public Task ApplyAsync(ProjectionBatch batch, CancellationToken ct)
+    public override Task ApplyAsync(ProjectionBatch batch, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(batch);
         _start = DateTime.UtcNow;
@@ -45,10 +33,10 @@ internal sealed class StageProbe(IProjector inner, string topic) : IProjector
             }
         }
 
-        return inner.ApplyAsync(batch, ct);
+        return Inner.ApplyAsync(batch, ct);
     }
 
-    public void Committed(ProjectionBatch batch)
+    public override void Committed(ProjectionBatch batch)
     {
         var end = DateTime.UtcNow;
         lock (_gate)
@@ -60,7 +48,7 @@ internal sealed class StageProbe(IProjector inner, string topic) : IProjector
             }
         }
 
-        inner.Committed(batch);
+        Inner.Committed(batch);
     }
 
     /// <summary>Records whose transaction committed in [from, to], and the batches that started in that window.</summary>
