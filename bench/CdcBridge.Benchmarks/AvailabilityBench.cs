@@ -674,7 +674,7 @@ internal static class AvailabilityBench
             Console.WriteLine("     WARNING: the broker had already dropped the oldest records of some partitions (5 MiB per partition): the rebuild did not see them");
         }
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"     catch-up: {r.DeferredBatches:N0} of {r.Batches:N0} batches deferred their values (more than {new AvailabilityProjectorOptions().CatchUpThreshold:N0} records behind), settled once"));
+            $"     catch-up: {r.DeferredBatches:N0} of {r.Batches:N0} batches deferred their values (more than {new AvailabilityProjectorOptions().CatchUpThreshold:N0} records behind, or a partition short of its end at the start), settled once"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"     CPU while rebuilding: {r.Cpu}"));
 
         var projectorSql = TimeSpan.FromTicks(r.Sql.Where(s => s.Kind.StartsWith("projector", StringComparison.Ordinal)).Sum(s => s.Time.Ticks));
