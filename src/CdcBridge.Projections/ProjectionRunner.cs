@@ -913,15 +913,7 @@ public sealed partial class ProjectionRunner : IAsyncDisposable
     private static HashSet<(string Topic, int Partition)> PartitionsOf(List<ConsumeResult<byte[]?, byte[]?>>? polled) =>
         polled is null ? [] : polled.Select(p => (p.Topic, p.Partition.Value)).ToHashSet();
 
-    private TimeSpan Backoff(int failures)
-    {
-        var exponential = _options.RetryBackoff.TotalMilliseconds * Math.Pow(2, Math.Min(failures - 1, 16));
-        var capped = Math.Min(exponential, _options.MaxRetryBackoff.TotalMilliseconds);
-#pragma warning disable CA5394 // jitter, not security
-        var jitter = 0.75 + (Random.Shared.NextDouble() * 0.5);
-#pragma warning restore CA5394
-        return TimeSpan.FromMilliseconds(capped * jitter);
-    }
+    private TimeSpan Backoff(int failures) => RetryDelay.Jittered(failures, _options.RetryBackoff, _options.MaxRetryBackoff);
 
     private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 

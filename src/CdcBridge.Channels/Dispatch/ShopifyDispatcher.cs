@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using CdcBridge.Channels.Outbox;
 using CdcBridge.Channels.Shopify;
+using CdcBridge.Projections;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 using NpgsqlTypes;
@@ -152,63 +153,43 @@ public sealed partial class ShopifyDispatcher : IAsyncDisposable
 
     private async Task RunAsync(CancellationToken ct)
     {
-        var failures = 0;
-        while (!ct.IsCancellationRequested)
+        var loop = new NotificationLoop(_connectionString, $"LISTEN {ShopifyOutbox.Notification}")
         {
-            try
+            FirstDelay = TimeSpan.FromMilliseconds(250),
+            MaxDelay = TimeSpan.FromSeconds(30),
+            Time = _time,
+            IsTransient = static _ => true, // Shopify or PostgreSQL: back off and go on; rows stay in the outbox
+            Failed = (ex, failures, delay) =>
             {
-                await using var listener = new NpgsqlConnection(_connectionString);
-                await listener.OpenAsync(ct);
-                await using (var listen = new NpgsqlCommand($"LISTEN {ShopifyOutbox.Notification}", listener))
-                {
-                    await listen.ExecuteNonQueryAsync(ct);
-                }
-
-                while (!ct.IsCancellationRequested)
-                {
-                    var started = _time.GetTimestamp();
-                    var cycle = await DispatchOnceAsync(null, ct);
-                    failures = 0;
-                    Signal();
-                    if (cycle.Again)
-                    {
-                        continue;
-                    }
-
-                    // The projection NOTIFYs in its transaction; the timeout only covers a notification lost with a connection.
-                    if (await listener.WaitAsync(_options.IdleWake, ct))
-                    {
-                        await GatherAsync(listener, started, ct);
-                    }
-                }
-            }
-            catch (OperationCanceledException) when (ct.IsCancellationRequested)
-            {
-                break;
-            }
-#pragma warning disable CA1031 // transient failures of Shopify or PostgreSQL: back off and go on; rows stay in the outbox
-            catch (Exception ex)
-#pragma warning restore CA1031
-            {
-                failures++;
                 lock (_gate)
                 {
                     _lastError = ex.Message;
                 }
 
                 Signal();
-                var delay = Backoff(failures);
                 LogCycleFailed(_logger, ex, _shop, failures, delay);
-                try
+            },
+        };
+        await loop.RunAsync(async (listener, succeeded, token) =>
+        {
+            while (!token.IsCancellationRequested)
+            {
+                var started = _time.GetTimestamp();
+                var cycle = await DispatchOnceAsync(null, token);
+                succeeded();
+                Signal();
+                if (cycle.Again)
                 {
-                    await Task.Delay(delay, _time, ct);
+                    continue;
                 }
-                catch (OperationCanceledException)
+
+                // The projection NOTIFYs in its transaction; the timeout only covers a notification lost with a connection.
+                if (await listener.WaitAsync(_options.IdleWake, token))
                 {
-                    break;
+                    await GatherAsync(listener, started, token);
                 }
             }
-        }
+        }, ct);
 
         Signal();
     }
@@ -609,14 +590,6 @@ public sealed partial class ShopifyDispatcher : IAsyncDisposable
         }
 
         signal.TrySetResult();
-    }
-
-    private static TimeSpan Backoff(int failures)
-    {
-#pragma warning disable CA5394 // jitter, not security
-        var jitter = 0.75 + (Random.Shared.NextDouble() * 0.5);
-#pragma warning restore CA5394
-        return TimeSpan.FromMilliseconds(Math.Min(30_000, 250 * Math.Pow(2, Math.Min(failures - 1, 10))) * jitter);
     }
 
     private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);

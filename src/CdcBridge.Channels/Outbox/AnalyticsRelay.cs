@@ -1,3 +1,4 @@
+using CdcBridge.Projections;
 using Confluent.Kafka;
 using Microsoft.Extensions.Logging;
 using Npgsql;
@@ -45,40 +46,24 @@ public sealed partial class AnalyticsRelay(string connectionString, string kafka
             Acks = Acks.All,
             LingerMs = 5,
         }).Build();
-        var failures = 0;
-        while (!ct.IsCancellationRequested)
+        var loop = new NotificationLoop(connectionString, $"LISTEN {AnalyticsOutbox.Notification}")
         {
-            try
+            IsTransient = static ex => ex is NpgsqlException or KafkaException or ProduceException<byte[]?, byte[]?> or TimeoutException,
+            Failed = (ex, failures, delay) => LogFailed(logger, ex, failures, delay),
+        };
+        await loop.RunAsync(async (listener, succeeded, token) =>
+        {
+            while (!token.IsCancellationRequested)
             {
-                await using var listener = new NpgsqlConnection(connectionString);
-                await listener.OpenAsync(ct);
-                await using (var listen = new NpgsqlCommand($"LISTEN {AnalyticsOutbox.Notification}", listener))
+                if (await RelayBatchAsync(producer, token) == 0)
                 {
-                    await listen.ExecuteNonQueryAsync(ct);
+                    // Wait for the next NOTIFY; the timeout only guards against a notification lost with a connection.
+                    await listener.WaitAsync(TimeSpan.FromSeconds(5), token);
                 }
 
-                while (!ct.IsCancellationRequested)
-                {
-                    if (await RelayBatchAsync(producer, ct) == 0)
-                    {
-                        // Wait for the next NOTIFY; the timeout only guards against a notification lost with a connection.
-                        await listener.WaitAsync(TimeSpan.FromSeconds(5), ct);
-                    }
-
-                    failures = 0;
-                }
+                succeeded();
             }
-            catch (OperationCanceledException) when (ct.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception ex) when (ex is NpgsqlException or KafkaException or ProduceException<byte[]?, byte[]?> or TimeoutException)
-            {
-                failures++;
-                LogFailed(logger, ex, failures);
-                await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(10_000, 200 * Math.Pow(2, failures))), ct);
-            }
-        }
+        }, ct);
     }
 
     private async Task<int> RelayBatchAsync(IProducer<byte[]?, byte[]?> producer, CancellationToken ct)
@@ -113,6 +98,6 @@ public sealed partial class AnalyticsRelay(string connectionString, string kafka
         return rows.Count;
     }
 
-    [LoggerMessage(1, LogLevel.Warning, "Analytics relay failed (attempt {Failures}); retrying")]
-    private static partial void LogFailed(ILogger logger, Exception exception, int failures);
+    [LoggerMessage(1, LogLevel.Warning, "Analytics relay failed (attempt {Failures}); retrying in {Delay}")]
+    private static partial void LogFailed(ILogger logger, Exception exception, int failures, TimeSpan delay);
 }

@@ -4,6 +4,7 @@ using CdcBridge.Avro.Registry;
 using CdcBridge.Orders.Ledger;
 using CdcBridge.Orders.Lifecycle;
 using CdcBridge.Orders.Writer;
+using CdcBridge.Projections;
 using Confluent.Kafka;
 using Microsoft.Extensions.Logging;
 using Npgsql;
@@ -101,39 +102,24 @@ public sealed partial class OdooOrderDispatcher : IAsyncDisposable
 
     private async Task RunAsync(CancellationToken ct)
     {
-        var failures = 0;
-        while (!ct.IsCancellationRequested)
+        var loop = new NotificationLoop(_connectionString, $"SELECT pg_advisory_lock({SingleWriterLock}); LISTEN {ChannelOrderLedger.Notification}")
         {
+            Time = _time,
+            Failed = (ex, failures, delay) => LogLoopFailed(_logger, ex, failures, delay),
+        };
+        await loop.RunAsync(async (listener, succeeded, token) =>
+        {
+            succeeded(); // holding the single-writer lock and listening
+            var listening = ListenAsync(listener, token);
             try
             {
-                await using var listener = new NpgsqlConnection(_connectionString);
-                await listener.OpenAsync(ct);
-                await using (var setup = new NpgsqlCommand($"SELECT pg_advisory_lock({SingleWriterLock}); LISTEN {ChannelOrderLedger.Notification}", listener))
-                {
-                    await setup.ExecuteNonQueryAsync(ct);
-                }
-
-                var listening = ListenAsync(listener, ct);
-                try
-                {
-                    await DispatchAsync(ct);
-                }
-                finally
-                {
-                    await listening.ContinueWith(_ => { }, TaskScheduler.Default);
-                }
+                await DispatchAsync(token);
             }
-            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            finally
             {
-                return;
+                await listening.ContinueWith(_ => { }, TaskScheduler.Default);
             }
-            catch (NpgsqlException ex)
-            {
-                failures++;
-                LogLoopFailed(_logger, ex, failures);
-                await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(10_000, 200 * Math.Pow(2, failures))), _time, ct);
-            }
-        }
+        }, ct);
     }
 
     private async Task ListenAsync(NpgsqlConnection listener, CancellationToken ct)
@@ -373,6 +359,6 @@ public sealed partial class OdooOrderDispatcher : IAsyncDisposable
     [LoggerMessage(4, LogLevel.Warning, "Order {Order}: the ledger could not record the outcome; it will be redone")]
     private static partial void LogLedgerFailed(ILogger logger, Exception exception, string order);
 
-    [LoggerMessage(5, LogLevel.Warning, "Odoo order dispatcher failed (attempt {Failures}); retrying")]
-    private static partial void LogLoopFailed(ILogger logger, Exception exception, int failures);
+    [LoggerMessage(5, LogLevel.Warning, "Odoo order dispatcher failed (attempt {Failures}); retrying in {Delay}")]
+    private static partial void LogLoopFailed(ILogger logger, Exception exception, int failures, TimeSpan delay);
 }
