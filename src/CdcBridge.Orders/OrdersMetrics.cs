@@ -40,6 +40,30 @@ public static class OrdersMetrics
     internal static Counter<long> IntakeSkuLookups { get; } = Meter.CreateCounter<long>(
         Names.IntakeSkuLookups, "{line}", "Order lines without SKU looked up by variant at intake, by outcome.");
 
+    /// <summary>HTTP requests sent to Odoo, every attempt (tags <c>call</c> = model.method, <see cref="Tags.Outcome"/>: ok, odoo_error, transient).</summary>
+    internal static Counter<long> OdooRequests { get; } = Meter.CreateCounter<long>(Names.OdooRequests, "{request}", "HTTP requests sent to Odoo");
+
+    /// <summary>Odoo calls sent again after transient failures.</summary>
+    internal static Counter<long> OdooRetries { get; } = Meter.CreateCounter<long>(Names.OdooRetries, "{retry}", "Odoo calls sent again after transient failures");
+
+    /// <summary>Odoo calls that failed for good, after retries or at once when permanent (tags <c>call</c>, <c>transient</c>).</summary>
+    internal static Counter<long> OdooFailures { get; } = Meter.CreateCounter<long>(Names.OdooFailures, "{call}", "Odoo calls that failed for good");
+
+    /// <summary>Time a request waited for a token of the Odoo request throttle (tag <c>call</c>).</summary>
+    internal static Histogram<double> OdooThrottleWait { get; } = Meter.CreateHistogram<double>(Names.OdooThrottleWait, "s", "Wait for the Odoo request throttle");
+
+    /// <summary>Time from sending a request to Odoo to reading its answer (tag <c>call</c>).</summary>
+    internal static Histogram<double> OdooRequestDuration { get; } = Meter.CreateHistogram<double>(Names.OdooRequestDuration, "s", "Odoo request duration");
+
+    /// <summary>Channel orders written to or cancelled in Odoo (tags <c>operation</c>: write, cancel; <see cref="Tags.Outcome"/>: one of <see cref="WriterOutcomes"/>).</summary>
+    internal static Counter<long> WriterOrders { get; } = Meter.CreateCounter<long>(Names.WriterOrders, "{order}", "Channel orders written to or cancelled in Odoo, by outcome");
+
+    /// <summary>Creates that lost a race to a concurrent writer of the same order or buyer and were sent again.</summary>
+    internal static Counter<long> WriterRaces { get; } = Meter.CreateCounter<long>(Names.WriterRaces, "{race}", "Odoo creates sent again after losing a race");
+
+    /// <summary>Time of one write or cancel (tag <c>operation</c>).</summary>
+    internal static Histogram<double> WriterDuration { get; } = Meter.CreateHistogram<double>(Names.WriterDuration, "s", "Time to write or cancel one order in Odoo");
+
     public static class Names
     {
         public const string WebhooksAccepted = "cdcbridge.orders.webhooks.accepted";
@@ -48,6 +72,14 @@ public static class OrdersMetrics
         public const string WebhooksRejected = "cdcbridge.orders.webhooks.rejected";
         public const string WebhookAcceptDuration = "cdcbridge.orders.webhooks.accept.duration";
         public const string IntakeSkuLookups = "cdcbridge.orders.intake.sku_lookups";
+        public const string OdooRequests = "cdcbridge.odoo.requests";
+        public const string OdooRetries = "cdcbridge.odoo.retries";
+        public const string OdooFailures = "cdcbridge.odoo.failures";
+        public const string OdooThrottleWait = "cdcbridge.odoo.throttle.wait";
+        public const string OdooRequestDuration = "cdcbridge.odoo.request.duration";
+        public const string WriterOrders = "cdcbridge.orders.writer.orders";
+        public const string WriterRaces = "cdcbridge.orders.writer.races";
+        public const string WriterDuration = "cdcbridge.orders.writer.duration";
     }
 
     public static class Tags
@@ -80,5 +112,24 @@ public static class OrdersMetrics
 
         /// <summary>503: the sidecar database (delivery log) failed.</summary>
         public const string Database = "database";
+    }
+
+    /// <summary>Values of <see cref="Tags.Outcome"/> on <see cref="Names.WriterOrders"/>.</summary>
+    public static class WriterOutcomes
+    {
+        /// <summary>Created and confirmed now.</summary>
+        public const string Created = "created";
+
+        /// <summary>Odoo already held it (a redelivery, or a writer stopped between create and confirm); confirmed if it was still a draft.</summary>
+        public const string Existing = "existing";
+
+        public const string Cancelled = "cancelled";
+
+        /// <summary>A cancel for an order Odoo never held.</summary>
+        public const string NotFound = "not_found";
+
+        public const string Permanent = "failed_permanent";
+
+        public const string Transient = "failed_transient";
     }
 }

@@ -17,7 +17,7 @@ internal sealed class WriterRaces : IDisposable
     {
         _listener.InstrumentPublished = (instrument, listener) =>
         {
-            if (instrument.Meter.Name == OrdersMetrics.MeterName && instrument.Name == OrderWriterMetrics.Races)
+            if (instrument.Meter.Name == OrdersMetrics.MeterName && instrument.Name == OrdersMetrics.Names.WriterRaces)
             {
                 listener.EnableMeasurementEvents(instrument);
             }

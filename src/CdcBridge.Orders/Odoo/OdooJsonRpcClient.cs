@@ -174,7 +174,7 @@ public sealed partial class OdooJsonRpcClient : IDisposable
     private OdooFaultException Fail(OdooFaultException e, string call)
     {
         Interlocked.Increment(ref _failures);
-        OdooClientMetrics.FailuresCounter.Add(1, new("call", call), new("transient", e.IsTransient));
+        OrdersMetrics.OdooFailures.Add(1, new("call", call), new("transient", e.IsTransient));
         LogFailed(_logger, call, e.ErrorName, e.IsTransient);
         return e;
     }
@@ -186,7 +186,7 @@ public sealed partial class OdooJsonRpcClient : IDisposable
     {
         var waitStarted = _options.TimeProvider.GetTimestamp();
         using var lease = await _throttle.AcquireAsync(ct);
-        OdooClientMetrics.ThrottleWaitHistogram.Record(_options.TimeProvider.GetElapsedTime(waitStarted).TotalSeconds, new KeyValuePair<string, object?>("call", call));
+        OrdersMetrics.OdooThrottleWait.Record(_options.TimeProvider.GetElapsedTime(waitStarted).TotalSeconds, new KeyValuePair<string, object?>("call", call));
         Interlocked.Increment(ref _requests);
         var sent = Stopwatch.GetTimestamp();
         try
@@ -206,8 +206,8 @@ public sealed partial class OdooJsonRpcClient : IDisposable
 
     private static void Count(string call, string outcome, long sent)
     {
-        OdooClientMetrics.RequestsCounter.Add(1, new("call", call), new("outcome", outcome));
-        OdooClientMetrics.DurationHistogram.Record(Stopwatch.GetElapsedTime(sent).TotalSeconds, new KeyValuePair<string, object?>("call", call));
+        OrdersMetrics.OdooRequests.Add(1, new("call", call), new("outcome", outcome));
+        OrdersMetrics.OdooRequestDuration.Record(Stopwatch.GetElapsedTime(sent).TotalSeconds, new KeyValuePair<string, object?>("call", call));
     }
 
     private async Task<(int Status, string Text)> SendAsync(OdooRequest call, CancellationToken ct)
@@ -341,7 +341,7 @@ public sealed partial class OdooJsonRpcClient : IDisposable
                 OnRetry = args =>
                 {
                     Interlocked.Increment(ref _retries);
-                    OdooClientMetrics.RetriesCounter.Add(1);
+                    OrdersMetrics.OdooRetries.Add(1);
                     LogRetry(_logger, args.AttemptNumber + 1, args.RetryDelay.TotalMilliseconds, (args.Outcome.Exception as OdooFaultException)?.ErrorName);
                     return default;
                 },

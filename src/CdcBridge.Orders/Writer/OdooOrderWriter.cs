@@ -64,7 +64,7 @@ public sealed partial class OdooOrderWriter : IChannelOrderWriter
 
             var created = await CreateDraftAsync(order, ct);
             return await ConfirmAsync(created, ct);
-        }, o => o.Created ? OrderWriterMetrics.Outcomes.Created : OrderWriterMetrics.Outcomes.Existing);
+        }, o => o.Created ? OrdersMetrics.WriterOutcomes.Created : OrdersMetrics.WriterOutcomes.Existing);
     }
 
     /// <summary>
@@ -96,7 +96,7 @@ public sealed partial class OdooOrderWriter : IChannelOrderWriter
 
             return await ReadAsync(existing.SaleOrderId, created: false, ct)
                 ?? throw new OrderWriteException($"{existing.SaleOrderName} disappeared from Odoo while being cancelled.", isPermanent: true);
-        }, o => o is null ? OrderWriterMetrics.Outcomes.NotFound : OrderWriterMetrics.Outcomes.Cancelled);
+        }, o => o is null ? OrdersMetrics.WriterOutcomes.NotFound : OrdersMetrics.WriterOutcomes.Cancelled);
     }
 
     /// <summary>The first half of <see cref="WriteAsync"/>: the order created (or found) as a draft, not confirmed.</summary>
@@ -134,7 +134,7 @@ public sealed partial class OdooOrderWriter : IChannelOrderWriter
             }
 
             // A concurrent writer of the same order won: its order is ours.
-            OrderWriterMetrics.RacesCounter.Add(1);
+            OrdersMetrics.WriterRaces.Add(1);
             LogLostRace(_logger, order.ShopDomain, order.OrderId, attempt);
             if (await FindAsync(xmlid, ct) is { } winner)
             {
@@ -217,20 +217,20 @@ public sealed partial class OdooOrderWriter : IChannelOrderWriter
         }
         catch (OdooFaultException e)
         {
-            outcome = e.IsTransient ? OrderWriterMetrics.Outcomes.Transient : OrderWriterMetrics.Outcomes.Permanent;
+            outcome = e.IsTransient ? OrdersMetrics.WriterOutcomes.Transient : OrdersMetrics.WriterOutcomes.Permanent;
             throw new OrderWriteException(
                 $"Odoo {(e.IsTransient ? "was unavailable" : "refused the call")} for order {order.Name} of {order.ShopDomain}: {Redaction.Redact(e.Message)}",
                 isPermanent: !e.IsTransient, e);
         }
         catch (OrderWriteException e)
         {
-            outcome = e.IsPermanent ? OrderWriterMetrics.Outcomes.Permanent : OrderWriterMetrics.Outcomes.Transient;
+            outcome = e.IsPermanent ? OrdersMetrics.WriterOutcomes.Permanent : OrdersMetrics.WriterOutcomes.Transient;
             throw;
         }
         catch (Exception e) when (e is InvalidOperationException or FormatException)
         {
             // A JSON value of another type than Odoo 17 answers: another Odoo version or a proxy's page; no retry mends it.
-            outcome = OrderWriterMetrics.Outcomes.Permanent;
+            outcome = OrdersMetrics.WriterOutcomes.Permanent;
             throw new OrderWriteException($"Odoo answered {operation} of order {order.Name} of {order.ShopDomain} in an unexpected shape: {e.Message}",
                 isPermanent: true, e);
         }
@@ -241,8 +241,8 @@ public sealed partial class OdooOrderWriter : IChannelOrderWriter
         }
         finally
         {
-            OrderWriterMetrics.OrdersCounter.Add(1, new("operation", operation), new("outcome", outcome));
-            OrderWriterMetrics.DurationHistogram.Record(Stopwatch.GetElapsedTime(started).TotalSeconds, new KeyValuePair<string, object?>("operation", operation));
+            OrdersMetrics.WriterOrders.Add(1, new("operation", operation), new("outcome", outcome));
+            OrdersMetrics.WriterDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds, new KeyValuePair<string, object?>("operation", operation));
         }
     }
 
