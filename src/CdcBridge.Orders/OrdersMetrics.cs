@@ -31,7 +31,7 @@ public static class OrdersMetrics
 
     /// <summary>Time from a delivery's arrival to its answer (tag <see cref="Tags.Outcome"/>); Shopify gives up after 5 s.</summary>
     internal static Histogram<double> WebhookAcceptDuration { get; } = Meter.CreateHistogram<double>(
-        Names.WebhookAcceptDuration, "ms", "Time to answer a Shopify webhook delivery.");
+        Names.WebhookAcceptDuration, "s", "Time to answer a Shopify webhook delivery.");
 
     /// <summary>
     /// Line items that came without SKU, by what the intake's variant lookup found (tag <see cref="Tags.Outcome"/>:

@@ -59,7 +59,7 @@ public sealed partial class ShopifyWebhookReceiver : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(request);
         var started = _time.GetTimestamp();
         var response = await DecideAsync(request, ct);
-        WebhookAcceptDuration.Record(_time.GetElapsedTime(started).TotalMilliseconds, new KeyValuePair<string, object?>(Tags.Outcome, response.OutcomeName));
+        WebhookAcceptDuration.Record(_time.GetElapsedTime(started).TotalSeconds, new KeyValuePair<string, object?>(Tags.Outcome, response.OutcomeName));
         return response;
     }
 
