@@ -157,7 +157,7 @@ public sealed partial class AvailabilityProjector : IProjector
             if (!_catchingUp)
             {
                 _episodeStart = DeferredBatches;
-                LogCatchingUp(_logger, batch.Remaining, _options.CatchUpThreshold);
+                LogCatchingUp(_logger, batch.Remaining, _options.CatchUpThreshold, batch.CaughtUpToStart);
             }
 
             _catchingUp = true;
@@ -437,8 +437,8 @@ public sealed partial class AvailabilityProjector : IProjector
         return changes;
     }
 
-    [LoggerMessage(1, LogLevel.Information, "Availability: {Remaining} records behind (threshold {Threshold}): catching up, values deferred until within the threshold")]
-    private static partial void LogCatchingUp(ILogger logger, long remaining, long threshold);
+    [LoggerMessage(1, LogLevel.Information, "Availability: {Remaining} records behind (threshold {Threshold}), every partition read to its end at the start: {CaughtUpToStart}; catching up, values deferred until both hold")]
+    private static partial void LogCatchingUp(ILogger logger, long remaining, long threshold, bool caughtUpToStart);
 
     [LoggerMessage(2, LogLevel.Information, "Availability: caught up after {Batches} deferred batches; {Changes} values differ from the stored ones and are written")]
     private static partial void LogReconciled(ILogger logger, int changes, long batches);
