@@ -341,7 +341,7 @@ public sealed partial class ProjectionRunner : IAsyncDisposable
                     // Idle after a batch that was not caught up to the start: once it is (the consumer moved past a
                     // transaction marker at a partition's end, or an end not known then is known), a batch without records
                     // lets the projector settle.
-                    if (ahead is null && SettlePending && Progress(consumer, Positions, new HashSet<(string, int)>()).CaughtUpToStart
+                    if (ahead is null && SettlePending && Progress(consumer, Positions, NoPartitions).CaughtUpToStart
                         && !await ApplyWithRetryAsync(consumer, [], null, settle: true))
                     {
                         break;
@@ -493,7 +493,7 @@ public sealed partial class ProjectionRunner : IAsyncDisposable
                     decoded = all.Count == polled.Count ? all : all.Where(d => offsets.Contains((d.Result.Topic, d.Result.Partition.Value, d.Result.Offset.Value))).ToList();
                 }
 
-                var applied = await ApplyAsync(decoded, unapplied ?? new HashSet<(string, int)>(), _abort.Token);
+                var applied = await ApplyAsync(decoded, unapplied ?? NoPartitions, _abort.Token);
                 var elapsed = Stopwatch.GetElapsedTime(started);
                 foreach (var last in polled.GroupBy(r => r.TopicPartition).Select(g => g.Last()))
                 {
@@ -910,8 +910,10 @@ public sealed partial class ProjectionRunner : IAsyncDisposable
         }
     }
 
-    private static HashSet<(string Topic, int Partition)> PartitionsOf(List<ConsumeResult<byte[]?, byte[]?>>? polled) =>
-        polled is null ? [] : polled.Select(p => (p.Topic, p.Partition.Value)).ToHashSet();
+    private static readonly IReadOnlySet<(string Topic, int Partition)> NoPartitions = new HashSet<(string, int)>();
+
+    private static IReadOnlySet<(string Topic, int Partition)> PartitionsOf(List<ConsumeResult<byte[]?, byte[]?>>? polled) =>
+        polled is null ? NoPartitions : polled.Select(p => (p.Topic, p.Partition.Value)).ToHashSet();
 
     private TimeSpan Backoff(int failures) => RetryDelay.Jittered(failures, _options.RetryBackoff, _options.MaxRetryBackoff);
 
